@@ -3,12 +3,7 @@
 // model builds them and turns them back into source. Keep this file free of behaviour.
 
 export type ReaderName =
-  | 'KeysReader'
-  | 'KeysOnlyReader'
-  | 'StreamReader'
-  | 'JavaScriptReader'
-  | 'ShardsIDReader'
-  | 'CommandReader';
+  'KeysReader' | 'KeysOnlyReader' | 'StreamReader' | 'JavaScriptReader' | 'ShardsIDReader' | 'CommandReader';
 
 /** Names accepted where a reader is named; `PythonReader` is RedisGears' name for JavaScriptReader. */
 export type ReaderAlias = ReaderName | 'PythonReader';

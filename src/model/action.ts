@@ -1,0 +1,76 @@
+// Turning `run(...)` / `register(...)` calls into an Action: the options-only form, defaults
+// inherited from the reader or GB, `requirements` lifted out, and the reader/action combinations
+// RedisGears refuses caught before anything is sent.
+import type { Action, ReaderName, RegisterOptions, RunOptions } from './plan.js';
+import type { ActionDefaults } from './types.js';
+
+export type RunCallOptions = RunOptions & { readonly requirements?: readonly string[] };
+export type RegisterCallOptions = RegisterOptions & { readonly requirements?: readonly string[] };
+
+/** What `run(arg)` / `register(prefix)` accept as their first argument. */
+export type ActionArg = string | ((...args: any[]) => unknown) | Iterable<unknown> | AsyncIterable<unknown>;
+
+/**
+ * `run({...})` means options, not an argument: a plain object that is not a string, array,
+ * function or iterable (a generator object is an argument for JavaScriptReader).
+ */
+export function isOptionsObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  return !(Symbol.iterator in value) && !(Symbol.asyncIterator in value);
+}
+
+/** Requirements given anywhere must be npm spec strings; say where a bad one came from. */
+export function checkRequirements(value: unknown, where: string): readonly string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((spec) => typeof spec !== 'string' || spec === '')) {
+    throw new TypeError(`${where}: requirements must be an array of npm specs (strings), got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+export function mergeRequirements(a: readonly string[], b: readonly string[]): readonly string[] {
+  return b.length === 0 ? a : [...new Set([...a, ...b])];
+}
+
+/** Drops undefined options so that two equal calls build deep-equal plans. */
+function defined(options: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+}
+
+const BATCH_ONLY: readonly ReaderName[] = ['JavaScriptReader', 'ShardsIDReader'];
+
+function checkCombination(kind: Action['kind'], reader: ReaderName, options: Record<string, unknown>): void {
+  if (kind === 'register' && BATCH_ONLY.includes(reader)) {
+    throw new TypeError(`${reader} reads only in batch mode and cannot be registered; use run() instead`);
+  }
+  if (kind === 'register' && reader === 'CommandReader' && !options.trigger && !options.hook) {
+    throw new TypeError(
+      "CommandReader registration needs a trigger name (or a hook): register({ trigger: 'myCommand' }), answered by RG.TRIGGER myCommand ...",
+    );
+  }
+}
+
+export interface ClosedAction {
+  readonly action: Action;
+  readonly requirements: readonly string[];
+}
+
+/** Builds the action of `run`/`register` called with `(arg?, options?)` or `(options)`. */
+export function buildAction(
+  kind: Action['kind'],
+  reader: ReaderName,
+  defaults: ActionDefaults,
+  first: unknown,
+  second: unknown,
+): ClosedAction {
+  const optionsOnly = second === undefined && isOptionsObject(first);
+  const arg = optionsOnly ? undefined : first;
+  const given = optionsOnly ? first : second;
+  if (given !== undefined && !isOptionsObject(given)) {
+    throw new TypeError(`${kind}(arg, options): options must be a plain object, got ${typeof given}`);
+  }
+  const { requirements, ...options } = defined({ ...defaults, ...given });
+  checkCombination(kind, reader, options);
+  const action = Object.freeze(arg === undefined ? { kind, options } : { kind, arg, options }) as Action;
+  return { action, requirements: checkRequirements(requirements, `${kind} options`) };
+}

@@ -1,0 +1,41 @@
+// gearbox/model: build gear functions (immutable GearFunction objects or RedisGears' mutable GB),
+// get their plans, and turn them into the source the gears server runs.
+import { createReaders } from './readers.js';
+
+export * from './plan.js';
+export type * from './types.js';
+export type { ActionArg, RegisterCallOptions, RunCallOptions } from './action.js';
+export { isOptionsObject } from './action.js';
+export {
+  ClosedGearFunction,
+  OpenGearFunction,
+  type CloseResult,
+  type FunctionState,
+  type OnClose,
+  type ReturnsClosed,
+} from './gear-function.js';
+export { OPERATION_ALIASES, Operations, type ChainKind, type ChainKinds } from './operations.js';
+export { createGearsBuilder, GB, GearsBuilder, type GearsBuilderFactory } from './builder.js';
+export {
+  createReaders,
+  readerName,
+  type KeysOnlyReaderOptions,
+  type KeysReaderOptions,
+  type ReaderOptions,
+  type Readers,
+  type StreamReaderOptions,
+} from './readers.js';
+export { CommandReaderFunction, KeysReaderFunction, StreamReaderFunction, type KeySelection } from './sugar.js';
+export { callbackSource, withSource } from './callback-source.js';
+export { assertNoCaptures, findCaptures, RUNTIME_GLOBALS } from './captures.js';
+export { planSource, toSource } from './source.js';
+
+export const {
+  KeysReader,
+  KeysOnlyReader,
+  StreamReader,
+  JavaScriptReader,
+  PythonReader,
+  ShardsIDReader,
+  CommandReader,
+} = createReaders();
