@@ -1,0 +1,112 @@
+// A value that a pipeline fills in when it executes. Deliberately not a thenable: an async function
+// may return one without `await` unwrapping it (and so waiting for a pipeline that has not run yet).
+// Pipelines create one per command, so the shape stays small and the promise is only made on demand.
+
+const PENDING = 0;
+const FULFILLED = 1;
+const REJECTED = 2;
+type State = typeof PENDING | typeof FULFILLED | typeof REJECTED;
+
+export class NotExecutedError extends Error {
+  constructor() {
+    super(
+      'this result is not available yet: its pipeline has not executed. Read `.result` after the outermost pipeline ' +
+        'has run, or `await deferred.promise`.',
+    );
+    this.name = 'NotExecutedError';
+  }
+}
+
+export class DeferredResult<T> {
+  private state: State;
+  private value: T | Error | undefined;
+  private lazyPromise: Promise<T> | undefined;
+  private resolvePromise: ((value: T) => void) | undefined;
+  private rejectPromise: ((error: Error) => void) | undefined;
+  private listeners: ((source: DeferredResult<T>) => void)[] | undefined;
+
+  constructor() {
+    this.state = PENDING;
+    this.value = undefined;
+    this.lazyPromise = undefined;
+    this.resolvePromise = undefined;
+    this.rejectPromise = undefined;
+    this.listeners = undefined;
+  }
+
+  /** A result that is already known, e.g. for a function that can sometimes answer without Redis. */
+  static of<T>(value: T): DeferredResult<T> {
+    const ref = new DeferredResult<T>();
+    ref.set(value);
+    return ref;
+  }
+
+  /** The value; throws if the pipeline has not executed, or the error that failed this result. */
+  get result(): T {
+    if (this.state === FULFILLED) return this.value as T;
+    if (this.state === REJECTED) throw this.value as Error;
+    throw new NotExecutedError();
+  }
+
+  get settled(): boolean {
+    return this.state !== PENDING;
+  }
+
+  /** The error that failed this result, if it failed. */
+  get error(): Error | undefined {
+    return this.state === REJECTED ? (this.value as Error) : undefined;
+  }
+
+  /** Settles with the value once known; created on first read so commands nobody awaits cost no promise. */
+  get promise(): Promise<T> {
+    if (this.lazyPromise) return this.lazyPromise;
+    if (this.state === FULFILLED) this.lazyPromise = Promise.resolve(this.value as T);
+    else if (this.state === REJECTED) this.lazyPromise = Promise.reject(this.value as Error);
+    else {
+      this.lazyPromise = new Promise<T>((resolve, reject) => {
+        this.resolvePromise = resolve;
+        this.rejectPromise = reject;
+      });
+    }
+    return this.lazyPromise;
+  }
+
+  /** Fills in the value; a callback registered with `pipe.onExecute` uses this to combine other results. */
+  set(value: T): void {
+    if (this.state !== PENDING) throw new Error('this DeferredResult is already settled; it can be set only once');
+    this.state = FULFILLED;
+    this.value = value;
+    if (this.resolvePromise) this.resolvePromise(value);
+    this.notify();
+  }
+
+  /** Fails this result: reading `result` throws `error` and `promise` rejects with it. */
+  fail(error: Error): void {
+    if (this.state !== PENDING) throw new Error('this DeferredResult is already settled; it can be failed only once');
+    this.state = REJECTED;
+    this.value = error;
+    if (this.rejectPromise) this.rejectPromise(error);
+    this.notify();
+  }
+
+  /** Settles this result the same way as `source`, now or when `source` settles. */
+  follow(source: DeferredResult<T>): void {
+    if (source.state === PENDING) (source.listeners ??= []).push((settled) => this.follow(settled));
+    else if (source.state === FULFILLED) this.set(source.value as T);
+    else this.fail(source.value as Error);
+  }
+
+  private notify(): void {
+    const listeners = this.listeners;
+    if (!listeners) return;
+    this.listeners = undefined;
+    for (const listener of listeners) listener(this);
+  }
+}
+
+/** What a pipeline body's return becomes: a DeferredResult returned directly is flattened, as promises are. */
+export type Unwrapped<R> = R extends DeferredResult<infer U> ? U : R;
+
+export function isDeferred(value: unknown): value is DeferredResult<unknown> {
+  return value instanceof DeferredResult;
+}
