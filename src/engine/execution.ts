@@ -1,0 +1,69 @@
+import type { RunReport, StepReport } from './run-plan.js';
+import type { StepInfo } from './worker/protocol.js';
+
+export type ExecutionStatus = 'created' | 'running' | 'done' | 'aborted';
+
+/** One execution of a gear function on this shard: its status, and once finished its results and errors. */
+export class Execution {
+  status: ExecutionStatus = 'created';
+  results: unknown[] = [];
+  errors: string[] = [];
+  steps: StepInfo[] = [];
+  stepReports: StepReport[] = [];
+  recordsRead = 0;
+  totalMs = 0;
+  readMs = 0;
+  readonly createdAt = Date.now();
+  private readonly settled: Promise<void>;
+  private settle!: () => void;
+
+  constructor(
+    readonly id: string,
+    /** Blocking executions are listed only while they run, as RedisGears does not keep them. */
+    readonly listed: boolean,
+    readonly registered = false,
+  ) {
+    this.settled = new Promise((resolve) => (this.settle = resolve));
+  }
+
+  get finished(): boolean {
+    return this.status === 'done' || this.status === 'aborted';
+  }
+
+  /** Resolves when the execution is done or aborted. */
+  whenFinished(): Promise<void> {
+    return this.settled;
+  }
+
+  start(steps: StepInfo[]): void {
+    this.status = 'running';
+    this.steps = steps;
+  }
+
+  complete(report: RunReport): void {
+    this.results = report.results;
+    this.errors = report.errors;
+    this.stepReports = report.steps;
+    this.recordsRead = report.recordsRead;
+    this.totalMs = report.totalMs;
+    this.readMs = report.readMs;
+    this.finish('done');
+  }
+
+  fail(message: string): void {
+    this.errors = [...this.errors, message];
+    this.finish('done');
+  }
+
+  abort(reason = 'Execution was aborted'): void {
+    this.errors = [...this.errors, reason];
+    this.finish('aborted');
+  }
+
+  private finish(status: ExecutionStatus): void {
+    if (this.finished) return;
+    this.status = status;
+    this.totalMs ||= Date.now() - this.createdAt;
+    this.settle();
+  }
+}

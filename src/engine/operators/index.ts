@@ -1,0 +1,42 @@
+import type { Primitive } from '../lower.js';
+import { perRecord } from './per-record.js';
+import { accumulate, batchGroupBy, distinct, limit, localGroupBy, sort } from './stateful.js';
+import type { ErrorSink, Operator } from './operator.js';
+
+export { ErrorSink, errorMessage, isThenable, type Operator, type Batch } from './operator.js';
+export { compareRecords } from './stateful.js';
+
+/** Where collect and repartition move records; a single shard passes them through. */
+export interface Exchange {
+  collect(): Operator;
+  repartition(extractor: (r: any) => unknown): Operator;
+}
+
+const passThrough: Operator = { push: (batch) => batch, finish: () => [] };
+export const LOCAL_EXCHANGE: Exchange = { collect: () => passThrough, repartition: () => passThrough };
+
+export function makeOperator(step: Primitive, errors: ErrorSink, exchange: Exchange): Operator {
+  switch (step.kind) {
+    case 'map':
+    case 'flatmap':
+    case 'foreach':
+    case 'filter':
+      return perRecord(step.kind, step.fn, errors);
+    case 'accumulate':
+      return accumulate(step.fn, errors);
+    case 'localgroupby':
+      return localGroupBy(step.extractor, step.reducer, errors);
+    case 'batchgroupby':
+      return batchGroupBy(step.extractor, step.batchReducer, errors);
+    case 'limit':
+      return limit(step.length, step.start);
+    case 'distinct':
+      return distinct();
+    case 'sort':
+      return sort(step.reverse);
+    case 'collect':
+      return exchange.collect();
+    case 'repartition':
+      return exchange.repartition(step.extractor);
+  }
+}

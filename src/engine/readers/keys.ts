@@ -1,0 +1,30 @@
+import type { KeysRecord } from '../../model/plan.js';
+import { isInternalKey, patternOf, type Batch, type ReaderContext } from './context.js';
+import { prefetch, scanKeys } from './scan.js';
+import { readRecords } from './values.js';
+
+async function* exactKey(ctx: ReaderContext, key: string): AsyncGenerator<string[]> {
+  if (!isInternalKey(key) && (await ctx.redis.exists(key)) === 1) yield [key];
+}
+
+function keyBatches(ctx: ReaderContext, count?: number): AsyncIterable<string[]> {
+  const pattern = patternOf(ctx);
+  return ctx.options.noScan ? exactKey(ctx, pattern) : scanKeys(ctx.redis, pattern, count);
+}
+
+/** KeysReader: {key, value, type, event} for every key matching the pattern (or exactly the key, with noScan). */
+export async function* keysReader(ctx: ReaderContext): AsyncGenerator<Batch> {
+  const keys = keyBatches(ctx);
+  if (ctx.options.readValue === false) {
+    for await (const batch of keys)
+      yield batch.map((key): KeysRecord => ({ key, value: null, type: null, event: null }));
+    return;
+  }
+  yield* prefetch(keys, (batch) => readRecords(ctx.redis, batch, ctx.clusterMode));
+}
+
+/** KeysOnlyReader: the key names alone; `count` is the SCAN COUNT hint. */
+export async function* keysOnlyReader(ctx: ReaderContext): AsyncGenerator<Batch> {
+  const count = typeof ctx.options.count === 'number' && ctx.options.count > 0 ? ctx.options.count : undefined;
+  yield* keyBatches(ctx, count);
+}

@@ -1,0 +1,34 @@
+import type { StreamRecord } from '../../model/plan.js';
+import { patternOf, type Batch, type ReaderContext } from './context.js';
+import { scanKeys } from './scan.js';
+
+const PAGE = 1000;
+const GLOB = /[*?[\]]/;
+
+function fields(flat: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) out[flat[i]] = flat[i + 1];
+  return out;
+}
+
+async function* readStream(ctx: ReaderContext, key: string, fromId: string): AsyncGenerator<Batch> {
+  let start = fromId;
+  for (;;) {
+    const page = (await ctx.redis.xrange(key, start, '+', 'COUNT', PAGE)) as Array<[string, string[]]>;
+    if (page.length > 0) yield page.map(([id, flat]): StreamRecord => ({ key, id, value: fields(flat) }));
+    if (page.length < PAGE) return;
+    start = `(${page[page.length - 1][0]}`;
+  }
+}
+
+/** StreamReader in batch: the entries of the stream named by the argument (or of every stream matching a glob), from `fromId`. */
+export async function* streamReader(ctx: ReaderContext): AsyncGenerator<Batch> {
+  const pattern = patternOf(ctx);
+  const fromId = typeof ctx.options.fromId === 'string' ? ctx.options.fromId : '0-0';
+  if (!GLOB.test(pattern)) {
+    yield* readStream(ctx, pattern, fromId);
+    return;
+  }
+  for await (const keys of scanKeys(ctx.redis, pattern, undefined, 'stream'))
+    for (const key of keys) yield* readStream(ctx, key, fromId);
+}

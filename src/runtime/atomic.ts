@@ -1,0 +1,65 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { TransactionLink } from './redis-link.js';
+import type { CommandTable } from './command-info.js';
+
+interface Transaction {
+  readonly queued: Array<readonly [string, ...unknown[]]>;
+}
+
+const MAX_ATTEMPTS = 100;
+
+/**
+ * atomic(body) as an optimistic transaction (see DESIGN.md "Semantics settled"): inside the body,
+ * commands that read run at once on a dedicated connection after WATCHing their keys; commands
+ * that write are queued (they answer 'QUEUED') and committed with MULTI/EXEC when the body
+ * returns. If a watched key changed meanwhile, EXEC answers nil and the body runs again, so a
+ * check-and-set written inside atomic is correct under concurrency. Bodies run one at a time per
+ * connection, because WATCH state belongs to the connection.
+ */
+export class Atomic {
+  private readonly storage = new AsyncLocalStorage<Transaction>();
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly link: TransactionLink,
+    private readonly commands: CommandTable,
+  ) {}
+
+  /** Inside atomic(): where execute() sends its commands. */
+  current(): Transaction | undefined {
+    return this.storage.getStore();
+  }
+
+  async call(tx: Transaction, command: string, args: unknown[]): Promise<unknown> {
+    const info = await this.commands.info(command);
+    if (info.write) {
+      tx.queued.push([command, ...args]);
+      return 'QUEUED';
+    }
+    const keys = info.keys(args);
+    if (keys.length > 0) await this.link.call('WATCH', ...keys);
+    return this.link.call(command, ...args);
+  }
+
+  run<T>(body: () => T | Promise<T>): Promise<Awaited<T>> {
+    if (this.current()) return Promise.resolve(body()) as Promise<Awaited<T>>; // nested: join the outer transaction
+    const attempt = async (): Promise<Awaited<T>> => {
+      for (let tries = 1; tries <= MAX_ATTEMPTS; tries++) {
+        const tx: Transaction = { queued: [] };
+        let value: Awaited<T>;
+        try {
+          value = await this.storage.run(tx, async () => await body());
+        } catch (err) {
+          await this.link.call('UNWATCH');
+          throw err;
+        }
+        const committed = await this.link.execTransaction(tx.queued);
+        if (committed !== null) return value;
+      }
+      throw new Error(`atomic: gave up after ${MAX_ATTEMPTS} attempts, the keys it reads change too often`);
+    };
+    const result = this.tail.then(attempt, attempt);
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
