@@ -1,4 +1,4 @@
-// Private redis-server processes for tests, benchmarks and the demo: each on a free loopback port,
+// Private redis-server and gears server processes for the demo, tests and benchmarks: each on a free loopback port,
 // nothing written to disk, stopped by pid.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect } from 'node:net';
@@ -64,5 +64,50 @@ export async function startRedis(extraArgs: string[] = [], port?: number): Promi
     );
   });
   await waitForPort(p);
+  return { port: p, url: `redis://127.0.0.1:${p}`, pid: child.pid ?? 0, stop: stopper(child) };
+}
+
+export interface GearsProcess {
+  readonly port: number;
+  readonly url: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+const CLI = new URL('./main.js', import.meta.url);
+
+/** Starts `gearbox serve` as a child process and waits for its "ready" line. */
+export async function startGearsProcess(
+  redisUrl: string,
+  extraArgs: string[] = [],
+  port?: number,
+): Promise<GearsProcess> {
+  const p = port ?? (await freePort());
+  const child = spawn(
+    process.execPath,
+    [CLI.pathname, 'serve', '--redis', redisUrl, '--port', String(p), ...extraArgs],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(
+      () => reject(new Error(`gearbox serve on port ${p} printed no "ready" line within 15 s`)),
+      15_000,
+    );
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes('ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`gearbox serve exited with code ${code} before it was ready`));
+    });
+  });
+  child.stdout!.resume();
   return { port: p, url: `redis://127.0.0.1:${p}`, pid: child.pid ?? 0, stop: stopper(child) };
 }

@@ -1,0 +1,61 @@
+import type { Engine, Execution } from '../../engine/index.js';
+import type { CommandHandler } from '../commands.js';
+import { ErrorReply, wrongArity, type Reply } from '../resp/reply.js';
+import { replying, text } from './values.js';
+
+const ms = (value: number) => Math.round(value);
+
+/** One shard's plan as RedisGears 1.2 shows it; steps last first, per-step durations only when profiling. */
+export function describeExecution(shardId: string, execution: Execution, profile: boolean): Reply {
+  const steps = execution.steps.map((step, i) => [
+    'type',
+    step.type,
+    'duration',
+    profile ? ms(execution.stepReports[i]?.durationMs ?? 0) : 0,
+    'name',
+    step.name,
+    'arg',
+    step.arg,
+  ]);
+  return [
+    'shard_id',
+    shardId,
+    'execution_plan',
+    [
+      'status',
+      execution.status,
+      'shards_received',
+      0,
+      'shards_completed',
+      0,
+      'results',
+      execution.finished ? execution.results.length : -1,
+      'errors',
+      execution.finished ? [...execution.errors] : [],
+      'total_duration',
+      ms(execution.totalMs),
+      'read_duration',
+      ms(execution.readMs),
+      'steps',
+      steps.reverse(),
+      'records_read',
+      execution.recordsRead,
+    ],
+  ];
+}
+
+/** RG.GETEXECUTION <id> [SHARD|CLUSTER] */
+export const getexecution =
+  (engine: Engine): CommandHandler =>
+  (args) => {
+    if (args.length < 1 || args.length > 2) throw wrongArity('rg.getexecution');
+    const locality = text(args[1]).toUpperCase();
+    if (locality !== '' && locality !== 'SHARD' && locality !== 'CLUSTER')
+      throw new ErrorReply('ERR unknown subcommand');
+    if (locality === 'CLUSTER' && !engine.clusterMode)
+      throw new ErrorReply('ERR no cluster detected - use `RG.GETEXECUTION <id> [SHARD]` instead');
+    return replying(() => {
+      const execution = engine.find(text(args[0]));
+      return [describeExecution(engine.shardId, execution, engine.config.get('ProfileExecutions'))];
+    });
+  };

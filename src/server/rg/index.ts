@@ -1,0 +1,27 @@
+import type { Engine } from '../../engine/index.js';
+import type { CommandHandler, CommandTable } from '../commands.js';
+import { configget, configset } from './config.js';
+import { abortexecution, dropexecution, dumpexecutions, getresults, getresultsblocking } from './executions.js';
+import { getexecution } from './getexecution.js';
+import { infocluster, jsstats, refreshcluster } from './info.js';
+import { jsexecute } from './jsexecute.js';
+
+const COMMANDS: Record<string, (engine: Engine) => CommandHandler> = {
+  'rg.jsexecute': jsexecute,
+  'rg.getresults': getresults,
+  'rg.getresultsblocking': getresultsblocking,
+  'rg.dumpexecutions': dumpexecutions,
+  'rg.dropexecution': dropexecution,
+  'rg.abortexecution': abortexecution,
+  'rg.getexecution': getexecution,
+  'rg.configget': configget,
+  'rg.configset': configset,
+  'rg.jsstats': jsstats,
+  'rg.infocluster': infocluster,
+  'rg.refreshcluster': refreshcluster,
+};
+
+/** The RG.* commands of a gears server, bound to its engine. */
+export function gearsCommands(engine: Engine): CommandTable {
+  return new Map(Object.entries(COMMANDS).map(([name, make]) => [name, make(engine)]));
+}
