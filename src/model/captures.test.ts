@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { assertNoCaptures, findCaptures, RUNTIME_GLOBALS } from './captures.js';
+
+describe('findCaptures', () => {
+  test('parameters and locals are not captures; outer names are', () => {
+    assert.deepEqual(findCaptures('(r) => r.value > limit'), ['limit']);
+    assert.deepEqual(findCaptures('(r) => { const limit = 3; return r > limit; }'), []);
+  });
+
+  test('property names and object keys are not references', () => {
+    assert.deepEqual(findCaptures('(r) => ({ key: r.key, [r.type]: r.value.nested })'), []);
+    assert.deepEqual(findCaptures('(r) => ({ other })'), ['other']);
+  });
+
+  test('JavaScript and Node.js globals are allowed', () => {
+    assert.deepEqual(
+      findCaptures(
+        '(r) => { console.log(JSON.stringify(r), Math.max(1), process.pid, Buffer.from("x"), setTimeout, fetch, require, undefined, NaN, globalThis); }',
+      ),
+      [],
+    );
+  });
+
+  test('runtime globals are allowed, including __name', () => {
+    for (const name of RUNTIME_GLOBALS) assert.deepEqual(findCaptures(`() => ${name}`), [], name);
+    assert.deepEqual(findCaptures('async (r) => { await execute("SET", r.key, "1"); await cmd.get(hashtag()); }'), []);
+    assert.deepEqual(findCaptures('(x) => __name((y) => y, "inner")(x)'), []);
+  });
+
+  test('scoping: hoisting, function names, catch, classes, destructuring, shadowing', () => {
+    const source = `function self(n) {
+      var later;
+      try { later = helper(n); } catch (error) { return error; }
+      function helper(m) { return m ? self(m - 1) : inner; }
+      class Local { static make({ a, b: [c] = [] }, ...rest) { return [a, c, rest, Local]; } }
+      for (const item of [1]) { later += item; }
+      label: for (;;) { break label; }
+      return Local.make({ a: 1 }) && outer && later;
+    }`;
+    assert.deepEqual(findCaptures(source), ['inner', 'outer']);
+  });
+
+  test('each captured name once, in order of first use', () => {
+    assert.deepEqual(findCaptures('(r) => b + a + b'), ['b', 'a']);
+  });
+});
+
+describe('assertNoCaptures', () => {
+  test('names the callback and the first captured variable, and any others', () => {
+    assert.throws(
+      () => assertNoCaptures('(r) => a + b', 'groupby reducer'),
+      /^ReferenceError: groupby reducer uses "a" \(and "b"\) from its enclosing scope/,
+    );
+    assert.doesNotThrow(() => assertNoCaptures('(r) => r', 'map callback'));
+  });
+});
