@@ -28,7 +28,8 @@ function describe(command: string, args: readonly RedisArg[]): string {
 
 const NO_ARGS: readonly RedisArg[] = Object.freeze([]);
 
-export class QueuedCommand<T = unknown> extends DeferredResult<T> {
+// `any` by default: a pipeline holds commands of many reply types side by side.
+export class QueuedCommand<T = any> extends DeferredResult<T> {
   readonly name: string;
   /** Emptied once the command succeeds: a big pipeline then keeps its replies, not its arguments. */
   args: readonly RedisArg[];

@@ -21,9 +21,10 @@ export class DeferredResult<T> {
   private state: State;
   private value: T | Error | undefined;
   private lazyPromise: Promise<T> | undefined;
-  private resolvePromise: ((value: T) => void) | undefined;
+  // Typed loosely so that DeferredResult<User> is a DeferredResult<Model>: T only flows out.
+  private resolvePromise: ((value: any) => void) | undefined;
   private rejectPromise: ((error: Error) => void) | undefined;
-  private listeners: ((source: DeferredResult<T>) => void)[] | undefined;
+  private listeners: ((source: DeferredResult<any>) => void)[] | undefined;
 
   constructor() {
     this.state = PENDING;
@@ -94,6 +95,24 @@ export class DeferredResult<T> {
     if (source.state === PENDING) (source.listeners ??= []).push((settled) => this.follow(settled));
     else if (source.state === FULFILLED) this.set(source.value as T);
     else this.fail(source.value as Error);
+  }
+
+  /** A DeferredResult of `fn` applied to this one's value; an error (this one's or fn's) fails it. */
+  map<U>(fn: (value: T) => U): DeferredResult<U> {
+    const mapped = new DeferredResult<U>();
+    const apply = (source: DeferredResult<T>): void => {
+      if (source.state === REJECTED) return mapped.fail(source.value as Error);
+      let value: U;
+      try {
+        value = fn(source.value as T);
+      } catch (err) {
+        return mapped.fail(err instanceof Error ? err : new Error(String(err)));
+      }
+      mapped.set(value);
+    };
+    if (this.state === PENDING) (this.listeners ??= []).push(apply);
+    else apply(this);
+    return mapped;
   }
 
   private notify(): void {

@@ -16,3 +16,6 @@ export {
 export type { Connection } from './connections/connection.js';
 export type { ScoredMember } from './replies.js';
 export type * from './commands/index.js';
+export * from './keyspaces/index.js';
+export { RedisString as String, RedisSet as Set } from './keyspaces/index.js';
+export * from './models/index.js';
