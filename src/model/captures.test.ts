@@ -41,6 +41,16 @@ describe('findCaptures', () => {
     assert.deepEqual(findCaptures(source), ['inner', 'outer']);
   });
 
+  test("an arrow function's `this` is its enclosing scope's; a function's own `this` is not a capture", () => {
+    assert.deepEqual(findCaptures('(r) => this.prefix + r'), ['this']);
+    assert.deepEqual(findCaptures('(r) => [1].map(() => this.x)'), ['this']);
+    assert.deepEqual(findCaptures('function (r) { return this ? r : [1].map(() => this) }'), []);
+    assert.deepEqual(
+      findCaptures('(r) => { class A { x = this; m() { return this; } static { this.y = 1; } } return A; }'),
+      [],
+    );
+  });
+
   test('each captured name once, in order of first use', () => {
     assert.deepEqual(findCaptures('(r) => b + a + b'), ['b', 'a']);
   });

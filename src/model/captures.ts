@@ -3,7 +3,8 @@
 // before sending. Scope rules (hoisting, parameters, catch, class and function-name scopes) come
 // from eslint-scope, the analyser ESLint itself runs on acorn-compatible trees, rather than being
 // re-implemented here.
-import { parse } from 'acorn';
+import { parse, type Node } from 'acorn';
+import { ancestor } from 'acorn-walk';
 import { analyze } from 'eslint-scope';
 import type * as ESTree from 'estree';
 
@@ -39,21 +40,31 @@ function isAllowed(name: string): boolean {
   return ALLOWED.has(name) || name in globalThis;
 }
 
+// Nodes that give `this` a meaning of their own; an arrow function does not.
+const BINDS_THIS = new Set(['FunctionExpression', 'FunctionDeclaration', 'PropertyDefinition', 'StaticBlock']);
+
+/** Whether `ast` uses `this` outside any function of its own: an arrow function's enclosing `this`. */
+function usesOuterThis(ast: Node): boolean {
+  let found = false;
+  ancestor(ast, {
+    ThisExpression(_node, _state, ancestors) {
+      if (!ancestors.some((node) => BINDS_THIS.has(node.type))) found = true;
+    },
+  });
+  return found;
+}
+
 /**
  * Names `source` (one function expression) uses but does not declare, other than JavaScript and
- * Node.js globals and the runtime's globals. In order of first use, without repeats.
+ * Node.js globals and the runtime's globals, in order of first use, without repeats; `this` when
+ * an arrow function uses its enclosing `this`.
  */
 export function findCaptures(source: string): string[] {
-  const ast = parse(`(\n${source}\n)`, {
-    ecmaVersion: 'latest',
-    sourceType: 'script',
-    ranges: true,
-  }) as unknown as ESTree.Program;
-  const scopes = analyze(ast, { ecmaVersion: 2022, sourceType: 'script' });
-  const global = scopes.globalScope;
-  if (!global) return [];
-  const names = global.through.map((reference) => reference.identifier.name);
-  return [...new Set(names)].filter((name) => !isAllowed(name));
+  const ast = parse(`(\n${source}\n)`, { ecmaVersion: 'latest', sourceType: 'script', ranges: true });
+  const scopes = analyze(ast as unknown as ESTree.Program, { ecmaVersion: 2022, sourceType: 'script' });
+  const names = (scopes.globalScope?.through ?? []).map((reference) => reference.identifier.name);
+  const captured = [...new Set(names)].filter((name) => !isAllowed(name));
+  return usesOuterThis(ast) ? [...captured, 'this'] : captured;
 }
 
 /** Throws when the callback at `where` (e.g. "map callback") captures a variable. */
