@@ -3,6 +3,7 @@
 // shard) and `repartition` (send each record to the shard owning its key). On a single shard
 // those two are pass-throughs; in a cluster they are where records move.
 import type { Callback, Step } from '../model/plan.js';
+import { isThenable } from './operators/operator.js';
 
 export type Primitive =
   | { readonly kind: 'map' | 'flatmap' | 'foreach' | 'filter'; readonly fn: Callback; readonly from: string }
@@ -111,7 +112,12 @@ export function lowerStep(step: Step): Primitive[] {
       return [
         ...aggregate(
           [0, 0],
-          (a: [number, number], r: unknown) => [a[0] + Number(extract(r)), a[1] + 1],
+          (a: [number, number], r: unknown) => {
+            // the extractor may be async, like every other callback
+            const value = extract(r);
+            const add = (v: unknown): [number, number] => [a[0] + Number(v), a[1] + 1];
+            return isThenable(value) ? Promise.resolve(value).then(add) : add(value);
+          },
           (a: [number, number], r: [number, number]) => [a[0] + r[0], a[1] + r[1]],
           from,
         ),
