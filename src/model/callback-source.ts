@@ -25,8 +25,18 @@ export function withSource<F extends AnyFunction>(fn: F, render: (source: Source
 }
 
 // Namespaces whose functions are commonly passed directly (`JSON.parse`, `Math.abs`, `Number.parseFloat`).
-const NAMESPACES = ['JSON', 'Math', 'Object', 'Array', 'Number', 'String', 'Boolean', 'Date', 'Reflect', 'Promise'];
-const NAMESPACES_EXTRA = ['Symbol', 'BigInt', 'Buffer', 'Atomics', 'Intl', 'URL'];
+const NAMESPACES = [
+  'JSON',
+  'Math',
+  'Object',
+  'Array',
+  'Number',
+  'String',
+  'Boolean',
+  'Date',
+  'Reflect',
+  'Promise',
+].concat(['Symbol', 'BigInt', 'Buffer', 'Atomics', 'Intl', 'URL']);
 
 let globalNames: Map<unknown, string> | undefined;
 
@@ -40,7 +50,7 @@ function globalNameOf(fn: unknown): string | undefined {
     for (const [name, d] of dataEntries(globalThis)) {
       if (typeof d.value === 'function' && !names.has(d.value)) names.set(d.value, name);
     }
-    for (const ns of [...NAMESPACES, ...NAMESPACES_EXTRA]) {
+    for (const ns of NAMESPACES) {
       const target = (globalThis as Record<string, unknown>)[ns];
       if ((typeof target !== 'object' && typeof target !== 'function') || target === null) continue;
       for (const [name, d] of dataEntries(target)) {
