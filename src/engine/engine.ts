@@ -1,11 +1,13 @@
 import { getHeapStatistics } from 'node:v8';
 import { Redis } from 'ioredis';
 import { childLogger, type Logger } from '../log/logger.js';
+import { ClosedGearFunction, GearsBuilder, OpenGearFunction, toSource } from '../model/index.js';
 import { createRuntime } from '../runtime/index.js';
 import { GearsConfig, type ConfigValue } from './config.js';
 import { GearsError } from './errors.js';
 import { Execution } from './execution.js';
 import { Executions } from './executions.js';
+import { Requirements } from './requirements.js';
 import { readIdentity, STANDALONE_SHARD_ID, type ShardIdentity } from './identity.js';
 import { compileSource } from './worker/evaluate.js';
 import { WorkerPool } from './worker/pool.js';
@@ -16,10 +18,14 @@ export interface EngineOptions {
   /** Initial configuration, RedisGears names (ExecutionThreads is fixed from here on). */
   readonly config?: Record<string, ConfigValue>;
   readonly logger?: Logger;
+  /** Where REQUIREMENTS are installed (default ~/.gearbox/requirements, or GEARBOX_REQUIREMENTS_DIR). */
+  readonly requirementsDir?: string;
 }
 
 export interface ExecuteOptions {
   readonly unblocking?: boolean;
+  /** npm specs to install before the source runs (RG.JSEXECUTE ... REQUIREMENTS). */
+  readonly requirements?: readonly string[];
 }
 
 export type ExecuteOutcome =
@@ -46,6 +52,7 @@ const GLOBAL_NAMES = Object.keys(
 export class Engine {
   readonly config: GearsConfig;
   readonly executions: Executions;
+  readonly requirements: Requirements;
   private readonly log: Logger;
   private readonly redis: Redis;
   private identity: ShardIdentity = { shardId: STANDALONE_SHARD_ID, clusterMode: false };
@@ -56,6 +63,7 @@ export class Engine {
   private constructor(private readonly options: EngineOptions) {
     this.config = new GearsConfig(options.config);
     this.executions = new Executions(() => this.config.get('MaxExecutions'));
+    this.requirements = new Requirements(options.requirementsDir);
     this.config.onChange((name) => name === 'MaxExecutions' && this.executions.trim());
     this.log = options.logger ?? childLogger('engine');
     this.redis = new Redis(options.redisUrl, {
@@ -96,6 +104,7 @@ export class Engine {
       throw new GearsError((err as Error).message);
     }
     this.assertRedis();
+    if (options.requirements?.length) await this.requirements.install(options.requirements);
     const execution = new Execution(`${this.shardId}-${this.sequence++}`, options.unblocking === true);
     let sourceError: string | undefined;
     this.executions.add(execution);
@@ -119,6 +128,21 @@ export class Engine {
     this.executions.delete(execution.id);
     if (sourceError !== undefined) throw new GearsError(sourceError);
     return { kind: 'results', results: execution.results, errors: execution.errors };
+  }
+
+  /**
+   * Embedded mode's way to run a GearFunction built in the application (an immutable function or a
+   * GB builder): it travels as source, as it would to a gears server, so a callback capturing an
+   * outer variable is refused here too. An open function is closed with a plain run().
+   */
+  async run(
+    fn: ClosedGearFunction<any> | OpenGearFunction<any> | GearsBuilder<any>,
+    options: ExecuteOptions = {},
+  ): Promise<ExecuteOutcome> {
+    const open = fn instanceof GearsBuilder ? fn.gearfunction : fn;
+    const closed = open instanceof OpenGearFunction ? open.run() : open;
+    if (!(closed instanceof ClosedGearFunction)) throw new GearsError('Engine.run takes a GearFunction object');
+    return this.execute(toSource(closed), options);
   }
 
   /** The execution, or a GearsError worded as RedisGears words it. */
@@ -177,7 +201,13 @@ export class Engine {
   private startPool(): void {
     this.pool = new WorkerPool(
       this.config.get('ExecutionThreads'),
-      { redisUrl: this.options.redisUrl, shardId: this.shardId, lowestSlot: 0, clusterMode: this.clusterMode },
+      {
+        redisUrl: this.options.redisUrl,
+        shardId: this.shardId,
+        lowestSlot: 0,
+        clusterMode: this.clusterMode,
+        requirementsDir: this.requirements.dir,
+      },
       (message: FromWorker & { type: 'log' }) =>
         this.log[message.level]({ execution: message.executionId }, message.message),
     );

@@ -4,3 +4,4 @@ export { GearsError } from './errors.js';
 export { Execution, type ExecutionStatus } from './execution.js';
 export { STANDALONE_SHARD_ID } from './identity.js';
 export { INTERNAL_PREFIX } from './readers/index.js';
+export { Requirements, type Requirement } from './requirements.js';

@@ -22,10 +22,37 @@ export function compileSource(
   }
 }
 
-/** Runs a compiled source with the given globals, and a require() resolving from the server's working directory. */
-export async function evaluateSource(source: string, globals: Record<string, unknown>): Promise<void> {
+/**
+ * A require() that looks in the installed requirements first, then next to the server's working
+ * directory (where the application's own node_modules are).
+ */
+export function requireFrom(requirementsDir: string | undefined): NodeJS.Require {
+  const local = createRequire(`${process.cwd()}/`);
+  if (!requirementsDir) return local;
+  const installed = createRequire(`${requirementsDir}/package.json`);
+  const require = ((id: string) => {
+    try {
+      return installed(id);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
+      return local(id);
+    }
+  }) as NodeJS.Require;
+  return Object.assign(require, {
+    resolve: local.resolve,
+    cache: local.cache,
+    main: local.main,
+    extensions: local.extensions,
+  });
+}
+
+/** Runs a compiled source with the given globals and require(). */
+export async function evaluateSource(
+  source: string,
+  globals: Record<string, unknown>,
+  require: NodeJS.Require,
+): Promise<void> {
   const names = Object.keys(globals);
   const compiled = compileSource(source, names);
-  const require = createRequire(`${process.cwd()}/`);
   await compiled(...names.map((n) => globals[n]), require);
 }

@@ -7,6 +7,8 @@ export interface WorkerSetup {
   readonly shardId: string;
   readonly lowestSlot: number;
   readonly clusterMode: boolean;
+  /** Where REQUIREMENTS are installed; require() looks there first. */
+  readonly requirementsDir?: string;
 }
 
 export interface RunJob {

@@ -10,10 +10,11 @@ import { runPlan } from '../run-plan.js';
 import { ensureReady, openRedis, transactionLink } from './links.js';
 import type { FromWorker, RunJob, WorkerSetup } from './protocol.js';
 import { describeSteps } from './steps-info.js';
-import { evaluateSource } from './evaluate.js';
+import { evaluateSource, requireFrom } from './evaluate.js';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
+const require = requireFrom(setup.requirementsDir);
 const redis = openRedis(setup.redisUrl, 'gearbox-execution');
 let transactions: ReturnType<typeof openRedis> | undefined;
 
@@ -35,7 +36,7 @@ async function runJob(job: RunJob): Promise<void> {
   post({ type: 'started', executionId: job.executionId, steps: [] });
   try {
     await ensureReady(redis, setup.redisUrl);
-    await evaluateSource(job.source, runtime);
+    await evaluateSource(job.source, runtime, require);
   } catch (err) {
     return post({ type: 'failed', executionId: job.executionId, message: errorMessage(err) });
   }

@@ -3,7 +3,7 @@ import type { CommandHandler, CommandTable } from '../commands.js';
 import { configget, configset } from './config.js';
 import { abortexecution, dropexecution, dumpexecutions, getresults, getresultsblocking } from './executions.js';
 import { getexecution } from './getexecution.js';
-import { infocluster, jsstats, refreshcluster } from './info.js';
+import { infocluster, jsdumpreqs, jsstats, refreshcluster } from './info.js';
 import { jsexecute } from './jsexecute.js';
 
 const COMMANDS: Record<string, (engine: Engine) => CommandHandler> = {
@@ -17,6 +17,7 @@ const COMMANDS: Record<string, (engine: Engine) => CommandHandler> = {
   'rg.configget': configget,
   'rg.configset': configset,
   'rg.jsstats': jsstats,
+  'rg.jsdumpreqs': jsdumpreqs,
   'rg.infocluster': infocluster,
   'rg.refreshcluster': refreshcluster,
 };

@@ -8,6 +8,27 @@ export const jsstats =
   () =>
     Object.entries(engine.stats()).flat();
 
+/** RG.JSDUMPREQS: the requirements installed for functions, in RG.PYDUMPREQS' shape. */
+export const jsdumpreqs =
+  (engine: Engine): CommandHandler =>
+  () =>
+    engine.requirements
+      .list()
+      .map((r) => [
+        'GearReqVersion',
+        1,
+        'Name',
+        r.spec,
+        'IsDownloaded',
+        r.installed ? 'yes' : 'no',
+        'IsInstalled',
+        r.installed ? 'yes' : 'no',
+        'CompiledOs',
+        `${process.platform}-${process.arch}`,
+        'Wheels',
+        [],
+      ]);
+
 /** RG.INFOCLUSTER: outside a cluster, RedisGears answers this bulk string. */
 export const infocluster =
   (_engine: Engine): CommandHandler =>

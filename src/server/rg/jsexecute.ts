@@ -26,18 +26,14 @@ export function parseExecuteArgs(args: Buffer[]): ExecuteArgs {
   return { ...parsed, unblocking };
 }
 
-/** RG.JSEXECUTE <source> [UNBLOCKING] [REQUIREMENTS <npm-spec> ...] */
+/** RG.JSEXECUTE <source> [UNBLOCKING] [REQUIREMENTS <npm-spec> ...]: requirements are npm-installed first, then reachable with require(). */
 export const jsexecute =
   (engine: Engine): CommandHandler =>
   (args) => {
     if (args.length < 1) throw wrongArity('rg.jsexecute');
     const { source, unblocking, requirements } = parseExecuteArgs(args);
-    if (requirements.length > 0)
-      throw new ErrorReply(
-        'ERR REQUIREMENTS are not installed by this gears server yet: install the packages next to the server (npm install) and import them',
-      );
     return replying(async () => {
-      const outcome = await engine.execute(source, { unblocking });
+      const outcome = await engine.execute(source, { unblocking, requirements });
       return outcome.kind === 'id' ? outcome.id : resultsAndErrors(outcome.results, outcome.errors);
     });
   };
