@@ -54,7 +54,11 @@ export class Atomic {
           throw err;
         }
         const committed = await this.link.execTransaction(tx.queued);
-        if (committed !== null) return value;
+        if (committed === null) continue;
+        // EXEC ran every queued command; one that failed (WRONGTYPE...) must not pass unnoticed.
+        const failed = committed.find((reply) => reply instanceof Error);
+        if (failed) throw failed;
+        return value;
       }
       throw new Error(`atomic: gave up after ${MAX_ATTEMPTS} attempts, the keys it reads change too often`);
     };
