@@ -1,6 +1,6 @@
 // `pipeline()`: runs a body with a pipe, nests into a parent's pipeline when given one, and otherwise
 // executes once the body is done. This is RedPipe's PipelineContext as a function.
-import type { FailedCommand } from './command.js';
+import type { FailedCommand, QueuedCommand } from './command.js';
 import { DeferredResult, isDeferred, type Unwrapped } from './deferred.js';
 import { Batches } from './batches.js';
 import { Pipeline } from './pipeline.js';
@@ -49,7 +49,7 @@ export function pipeline<R>(
         'outermost pipeline',
     );
   }
-  const pipe = new Pipeline(name, parent ? parent.transaction : options?.transaction === true, new Batches());
+  const pipe = new Pipeline(name, parent ? parent.transaction : options?.transaction === true, new Batches(name));
   const result = new DeferredResult<Unwrapped<Awaited<R>>>();
 
   let returned: R;
@@ -115,8 +115,8 @@ async function execute(
   if (batches.pending.length > 0) await batches.drainPending();
   batches.close();
   const work: Promise<void>[] = [];
-  for (const [name, commands] of batches.commands) {
-    if (commands.length === 0) continue;
+  const queues = batches.queues();
+  for (const [name, commands] of queues) {
     try {
       work.push(getConnection(name).execute(commands, transaction));
     } catch (err) {
@@ -126,25 +126,24 @@ async function execute(
   if (work.length === 1) await work[0];
   else if (work.length > 1) await Promise.all(work);
 
-  batches.failures = collectFailures(batches);
-  // The replies now live in the DeferredResults callers hold; the pipe need not keep them too.
-  batches.commands.clear();
+  batches.failures = collectFailures(queues);
+  const callbacks = batches.callbacks;
+  batches.clear();
   let callbackError: unknown;
-  for (const callback of batches.callbacks) {
+  for (const callback of callbacks) {
     try {
       callback();
     } catch (err) {
       callbackError ??= err;
     }
   }
-  batches.callbacks.length = 0;
   if (callbackError === undefined) settle();
   else result.fail(callbackError instanceof Error ? callbackError : new Error(String(callbackError)));
 }
 
-function collectFailures(batches: Batches): readonly FailedCommand[] {
+function collectFailures(queues: readonly [string, readonly QueuedCommand[]][]): readonly FailedCommand[] {
   let failures: FailedCommand[] | undefined;
-  for (const commands of batches.commands.values()) {
+  for (const [, commands] of queues) {
     for (const command of commands) {
       const error = command.error;
       if (error) (failures ??= []).push({ command: command.name, args: command.args, error });

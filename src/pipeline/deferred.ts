@@ -17,22 +17,23 @@ export class NotExecutedError extends Error {
   }
 }
 
+/** Only results somebody waits on get one: most command results are just read after execution. */
+interface Waiters {
+  promise: Promise<any> | undefined;
+  resolve: ((value: any) => void) | undefined;
+  reject: ((error: Error) => void) | undefined;
+  listeners: ((source: DeferredResult<any>) => void)[] | undefined;
+}
+
 export class DeferredResult<T> {
   private state: State;
   private value: T | Error | undefined;
-  private lazyPromise: Promise<T> | undefined;
-  // Typed loosely so that DeferredResult<User> is a DeferredResult<Model>: T only flows out.
-  private resolvePromise: ((value: any) => void) | undefined;
-  private rejectPromise: ((error: Error) => void) | undefined;
-  private listeners: ((source: DeferredResult<any>) => void)[] | undefined;
+  private waiters: Waiters | undefined;
 
   constructor() {
     this.state = PENDING;
     this.value = undefined;
-    this.lazyPromise = undefined;
-    this.resolvePromise = undefined;
-    this.rejectPromise = undefined;
-    this.listeners = undefined;
+    this.waiters = undefined;
   }
 
   /** A result that is already known, e.g. for a function that can sometimes answer without Redis. */
@@ -60,16 +61,17 @@ export class DeferredResult<T> {
 
   /** Settles with the value once known; created on first read so commands nobody awaits cost no promise. */
   get promise(): Promise<T> {
-    if (this.lazyPromise) return this.lazyPromise;
-    if (this.state === FULFILLED) this.lazyPromise = Promise.resolve(this.value as T);
-    else if (this.state === REJECTED) this.lazyPromise = Promise.reject(this.value as Error);
+    const waiters = this.waitersOf();
+    if (waiters.promise) return waiters.promise;
+    if (this.state === FULFILLED) waiters.promise = Promise.resolve(this.value as T);
+    else if (this.state === REJECTED) waiters.promise = Promise.reject(this.value as Error);
     else {
-      this.lazyPromise = new Promise<T>((resolve, reject) => {
-        this.resolvePromise = resolve;
-        this.rejectPromise = reject;
+      waiters.promise = new Promise<T>((resolve, reject) => {
+        waiters.resolve = resolve;
+        waiters.reject = reject;
       });
     }
-    return this.lazyPromise;
+    return waiters.promise;
   }
 
   /** Fills in the value; a callback registered with `pipe.onExecute` uses this to combine other results. */
@@ -77,8 +79,7 @@ export class DeferredResult<T> {
     if (this.state !== PENDING) throw new Error('this DeferredResult is already settled; it can be set only once');
     this.state = FULFILLED;
     this.value = value;
-    if (this.resolvePromise) this.resolvePromise(value);
-    this.notify();
+    if (this.waiters) this.notify(this.waiters);
   }
 
   /** Fails this result: reading `result` throws `error` and `promise` rejects with it. */
@@ -86,13 +87,12 @@ export class DeferredResult<T> {
     if (this.state !== PENDING) throw new Error('this DeferredResult is already settled; it can be failed only once');
     this.state = REJECTED;
     this.value = error;
-    if (this.rejectPromise) this.rejectPromise(error);
-    this.notify();
+    if (this.waiters) this.notify(this.waiters);
   }
 
   /** Settles this result the same way as `source`, now or when `source` settles. */
   follow(source: DeferredResult<T>): void {
-    if (source.state === PENDING) (source.listeners ??= []).push((settled) => this.follow(settled));
+    if (source.state === PENDING) source.listen((settled) => this.follow(settled));
     else if (source.state === FULFILLED) this.set(source.value as T);
     else this.fail(source.value as Error);
   }
@@ -110,15 +110,25 @@ export class DeferredResult<T> {
       }
       mapped.set(value);
     };
-    if (this.state === PENDING) (this.listeners ??= []).push(apply);
+    if (this.state === PENDING) this.listen(apply);
     else apply(this);
     return mapped;
   }
 
-  private notify(): void {
-    const listeners = this.listeners;
+  private listen(listener: (source: DeferredResult<T>) => void): void {
+    (this.waitersOf().listeners ??= []).push(listener);
+  }
+
+  private waitersOf(): Waiters {
+    return (this.waiters ??= { promise: undefined, resolve: undefined, reject: undefined, listeners: undefined });
+  }
+
+  private notify(waiters: Waiters): void {
+    if (this.state === FULFILLED) waiters.resolve?.(this.value);
+    else waiters.reject?.(this.value as Error);
+    const listeners = waiters.listeners;
     if (!listeners) return;
-    this.listeners = undefined;
+    waiters.listeners = undefined;
     for (const listener of listeners) listener(this);
   }
 }

@@ -14,8 +14,6 @@ export class Pipeline extends CommandQueue {
   readonly transaction: boolean;
   /** @internal shared with views of this pipe on other connections */
   readonly batches: Batches;
-  // The array this pipe appends to, looked up once: queueing is the hot path.
-  private readonly queue: QueuedCommand[];
 
   /** @internal pipes come from `pipeline()`, or from `using()` on another pipe */
   constructor(connectionName: string, transaction: boolean, batches: Batches) {
@@ -23,13 +21,12 @@ export class Pipeline extends CommandQueue {
     this.connectionName = connectionName;
     this.transaction = transaction;
     this.batches = batches;
-    this.queue = batches.queueFor(connectionName);
   }
 
   enqueue<T>(name: string, args: readonly RedisArg[], parse?: Parser<T>): DeferredResult<T> {
     if (this.batches.closed) throw closedError();
     const command = new QueuedCommand<T>(name, args, parse);
-    this.queue.push(command as QueuedCommand);
+    this.batches.queueFor(this.connectionName).push(command);
     return command;
   }
 
