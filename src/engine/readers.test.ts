@@ -114,6 +114,9 @@ describe('KeysReader', () => {
     assert.deepEqual(await h.results("GB('KeysReader', '__gearbox:*').map((r) => r.key).run()"), []);
     assert.deepEqual(await h.results("GB('KeysReader', '__gearbox:registrations').run({ noScan: true })"), []);
     assert.deepEqual(await h.results("GB('KeysOnlyReader').run()"), ['user']);
+    await h.client.xadd('__gearbox:stream', '1-0', 'f', 'v');
+    assert.deepEqual(await h.results("GB('StreamReader', '__gearbox:stream').run()"), []);
+    assert.deepEqual(await h.results("GB('StreamReader', '__gearbox:*').run()"), []);
     assert.deepEqual(await h.results("GB('KeysOnlyReader', '__gearbox:registrations').run({ noScan: true })"), []);
   });
 });

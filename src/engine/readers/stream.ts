@@ -1,5 +1,5 @@
 import type { StreamRecord } from '../../model/plan.js';
-import { patternOf, type Batch, type ReaderContext } from './context.js';
+import { isInternalKey, patternOf, type Batch, type ReaderContext } from './context.js';
 import { scanKeys } from './scan.js';
 
 const PAGE = 1000;
@@ -26,7 +26,7 @@ export async function* streamReader(ctx: ReaderContext): AsyncGenerator<Batch> {
   const pattern = patternOf(ctx);
   const fromId = typeof ctx.options.fromId === 'string' ? ctx.options.fromId : '0-0';
   if (!GLOB.test(pattern)) {
-    yield* readStream(ctx, pattern, fromId);
+    if (!isInternalKey(pattern)) yield* readStream(ctx, pattern, fromId);
     return;
   }
   for await (const keys of scanKeys(ctx.redis, pattern, undefined, 'stream'))

@@ -79,3 +79,8 @@ port.on('message', (job: RunJob) => {
 process.on('unhandledRejection', (reason) =>
   post({ type: 'log', level: 'warn', message: `unhandled rejection in a gear function: ${errorMessage(reason)}` }),
 );
+// Nor an exception thrown later from a timer or callback a function left behind, which would
+// otherwise end the thread under whatever execution runs on it at the time.
+process.on('uncaughtException', (err) =>
+  post({ type: 'log', level: 'warn', message: `uncaught exception in a gear function: ${errorMessage(err)}` }),
+);
