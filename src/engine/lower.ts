@@ -3,6 +3,7 @@
 // shard) and `repartition` (send each record to the shard owning its key). On a single shard
 // those two are pass-throughs; in a cluster they are where records move.
 import type { Callback, Step } from '../model/plan.js';
+import { copyZero } from './copy-zero.js';
 import { isThenable } from './operators/operator.js';
 
 export type Primitive =
@@ -27,7 +28,7 @@ const groupKey = (r: { key: unknown }) => r.key;
 /** RedisGears copies the zero value for each accumulator, so one group's mutation never leaks into another's. */
 function withZero<A extends unknown[]>(zero: unknown, fn: Callback, accIndex: number): Callback {
   return (...args: A) => {
-    if (args[accIndex] === undefined) args[accIndex] = structuredClone(zero);
+    if (args[accIndex] === undefined) args[accIndex] = copyZero(zero);
     return fn(...args);
   };
 }

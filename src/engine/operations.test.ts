@@ -175,6 +175,28 @@ describe('aggregates', () => {
     assert.deepEqual(await h.results(wrapped), [{ list: [1, 2] }]);
   });
 
+  test('the zero value is copied deeply, keeping class instances and sharing functions', async () => {
+    const source = `
+      class Stats {
+        constructor() { this.sum = 0; this.seen = new Set(); }
+        add(x) { this.sum += x; this.seen.add(x); return this; }
+      }
+      GB('JavaScriptReader', function* () { yield* [1, 2, 2, 3]; })
+        .aggregateby((r) => r % 2, new Stats(), (k, a, r) => a.add(r), (k, a, r) => a.add(r.sum))
+        .map((g) => ({ key: g.key, sum: g.value.sum, isStats: g.value instanceof Stats }))
+        .run({ convertToStr: false })`;
+    const results = (await h.results(source)) as any[];
+    assert.deepEqual(results.sort(byKey), [
+      { key: 0, sum: 4, isStats: true },
+      { key: 1, sum: 4, isStats: true },
+    ]);
+    const withFunction = await raw(
+      [1, 2],
+      '.aggregate({ n: 0, double: (x) => 2 * x }, (a, r) => { a.n += a.double(r); return a; }, (a, r) => { a.n += r.n; return a; }).map((a) => a.n)',
+    );
+    assert.deepEqual(withFunction, [6]);
+  });
+
   test('aggregateby(extractor, zero, seqOp, combOp): zero copied per group, outputs {key, value}', async () => {
     const results = (await raw(
       ['a1', 'b2', 'a3'],

@@ -4,6 +4,10 @@ import type { CommandTable } from './command-info.js';
 
 interface Transaction {
   readonly queued: Array<readonly [string, ...unknown[]]>;
+  /** Commands of the body still on their way (the body may not have awaited them). */
+  readonly pending: Set<Promise<unknown>>;
+  /** Set once the body is over: a command sent later would belong to no transaction. */
+  ended: boolean;
 }
 
 const MAX_ATTEMPTS = 100;
@@ -30,7 +34,19 @@ export class Atomic {
     return this.storage.getStore();
   }
 
-  async call(tx: Transaction, command: string, args: unknown[]): Promise<unknown> {
+  call(tx: Transaction, command: string, args: unknown[]): Promise<unknown> {
+    if (tx.ended)
+      return Promise.reject(
+        new Error(`atomic: ${command} was sent after its atomic() body ended; await commands inside the body`),
+      );
+    const sent = this.send(tx, command, args);
+    tx.pending.add(sent);
+    const settled = () => void tx.pending.delete(sent);
+    sent.then(settled, settled);
+    return sent;
+  }
+
+  private async send(tx: Transaction, command: string, args: unknown[]): Promise<unknown> {
     const info = await this.commands.info(command);
     if (info.write) {
       tx.queued.push([command, ...args]);
@@ -42,17 +58,23 @@ export class Atomic {
   }
 
   run<T>(body: () => T | Promise<T>): Promise<Awaited<T>> {
-    if (this.current()) return Promise.resolve(body()) as Promise<Awaited<T>>; // nested: join the outer transaction
+    // nested: join the outer transaction
+    if (this.current()) return new Promise<Awaited<T>>((resolve) => resolve(body() as Awaited<T>));
     const attempt = async (): Promise<Awaited<T>> => {
       for (let tries = 1; tries <= MAX_ATTEMPTS; tries++) {
-        const tx: Transaction = { queued: [] };
+        const tx: Transaction = { queued: [], pending: new Set(), ended: false };
         let value: Awaited<T>;
         try {
           value = await this.storage.run(tx, async () => await body());
+          // a command the body sent without awaiting it still belongs to this transaction
+          while (tx.pending.size > 0) await Promise.all(tx.pending);
         } catch (err) {
+          tx.ended = true;
+          await Promise.allSettled(tx.pending);
           await this.link.call('UNWATCH');
           throw err;
         }
+        tx.ended = true;
         const committed = await this.link.execTransaction(tx.queued);
         if (committed === null) continue;
         // EXEC ran every queued command; one that failed (WRONGTYPE...) must not pass unnoticed.

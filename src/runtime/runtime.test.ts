@@ -207,6 +207,36 @@ describe('atomic', () => {
     assert.deepEqual(await client.mget('w1', 'w2'), ['1', '2']);
   });
 
+  test('a write the body forgot to await is still committed; one sent after the body ended is refused', async () => {
+    const out = await results(
+      once(`
+        let late;
+        await atomic(() => {
+          execute('SET', 'not-awaited', '1');
+          late = new Promise((resolve) => setTimeout(() => execute('SET', 'too-late', '1').then(resolve, (err) => resolve(err.message)), 10));
+        });
+        return [await execute('GET', 'not-awaited'), await late];`),
+    );
+    assert.equal((out[0] as string[])[0], '1');
+    assert.match((out[0] as string[])[1], /after its atomic\(\) body ended/);
+    assert.equal(await client.exists('too-late'), 0);
+  });
+
+  test('nested atomic joins the outer transaction; a nested body that throws synchronously rejects', async () => {
+    const out = await results(
+      once(`
+        let caught;
+        await atomic(async () => {
+          await execute('SET', 'outer', '1');
+          await atomic(async () => { await execute('SET', 'inner', '1'); });
+          try { await atomic(() => { throw new Error('sync throw'); }); } catch (err) { caught = err.message; }
+        });
+        return caught;`),
+    );
+    assert.deepEqual(out, ['sync throw']);
+    assert.deepEqual(await client.mget('outer', 'inner'), ['1', '1']);
+  });
+
   test('a queued command that fails in EXEC rejects atomic', async () => {
     await client.hset('hash', 'f', 'v');
     const { errors } = await run(once("await atomic(async () => { await execute('INCR', 'hash'); });"));
