@@ -163,22 +163,20 @@ describe('atomic', () => {
           await atomic(async () => {
             tries++;
             const current = Number(await execute('GET', 'counter'));
-            if (tries === 1) await execute('SET', 'gate', 'open'); // queued: only visible after EXEC
-            while (tries === 1 && (await execute('EXISTS', 'outside')) === 0)
-              await new Promise((resolve) => setTimeout(resolve, 5));
+            if (tries === 1) {
+              log('atomic body is watching counter');
+              while ((await execute('EXISTS', 'outside')) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+            }
             await execute('SET', 'counter', String(current + 1));
           });
           return tries;
         })
         .run({ convertToStr: false })`;
+    logLines.length = 0;
     const pending = engine.execute(source);
-    // the body watches 'counter', then waits for us to write it
-    for (;;) {
-      const list = await client.client('LIST');
-      if (String(list).includes('gearbox-atomic')) break;
+    // once the body has read (and so watched) 'counter', change it behind its back
+    while (!logLines.some((l) => l.msg === 'atomic body is watching counter'))
       await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 30));
     await client.multi().incrby('counter', 100).set('outside', '1').exec();
     const outcome = (await pending) as { results: unknown[]; errors: string[] };
     assert.deepEqual(outcome.errors, []);
