@@ -108,6 +108,17 @@ describe('callbacks that throw', () => {
   });
 });
 
+describe('results that are not data', () => {
+  test('with convertToStr off, a result holding a function is dropped with an error; the others arrive', async () => {
+    const { results, errors } = await h.run(
+      "GB('JavaScriptReader', function* () { yield* [1, 2]; }).map((x) => (x === 1 ? { f() {} } : x)).run({ convertToStr: false })",
+    );
+    assert.deepEqual(results, [2]);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0], /not data/);
+  });
+});
+
 describe('what a function leaves behind', () => {
   test('an exception thrown later from a timer does not fail the next execution on that thread', async () => {
     const engine = await Engine.start({ redisUrl: h.server.url, config: { ExecutionThreads: 1 } });

@@ -6,7 +6,7 @@ import type { Plan } from '../../model/plan.js';
 import { createRuntime } from '../../runtime/index.js';
 import { lower } from '../lower.js';
 import { errorMessage } from '../operators/index.js';
-import { runPlan } from '../run-plan.js';
+import { runPlan, type RunReport } from '../run-plan.js';
 import { ensureReady, openRedis, transactionLink } from './links.js';
 import type { FromWorker, RunJob, WorkerSetup } from './protocol.js';
 import { describeSteps } from './steps-info.js';
@@ -68,7 +68,25 @@ async function runJob(job: RunJob): Promise<void> {
     profile: job.config.ProfileExecutions === true,
     onProgress: (recordsRead) => post({ type: 'progress', executionId: job.executionId, recordsRead }),
   });
-  post({ type: 'done', executionId: job.executionId, report });
+  try {
+    post({ type: 'done', executionId: job.executionId, report });
+  } catch {
+    // some result is not data (a function, say, with convertToStr off): drop those, say why
+    post({ type: 'done', executionId: job.executionId, report: cloneableReport(report) });
+  }
+}
+
+function cloneableReport(report: RunReport): RunReport {
+  const results: unknown[] = [];
+  const errors = [...report.errors];
+  for (const result of report.results) {
+    try {
+      results.push(structuredClone(result));
+    } catch (err) {
+      errors.push(`a result is not data and was dropped: ${errorMessage(err)}`);
+    }
+  }
+  return { ...report, results, errors };
 }
 
 port.on('message', (job: RunJob) => {
