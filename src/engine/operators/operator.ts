@@ -37,8 +37,9 @@ export function fold(
   apply: (r: unknown) => unknown,
   accept: (v: unknown, r: unknown) => void,
   errors: ErrorSink,
+  from = 0,
 ): MaybePromise<void> {
-  for (let i = 0; i < batch.length; i++) {
+  for (let i = from; i < batch.length; i++) {
     const record = batch[i];
     let value: unknown;
     try {
@@ -54,7 +55,7 @@ export function fold(
         } catch (err) {
           errors.add(err);
         }
-        await fold(batch.slice(i + 1), apply, accept, errors);
+        await fold(batch, apply, accept, errors, i + 1);
       })();
     }
     accept(value, record);
