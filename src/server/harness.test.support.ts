@@ -1,0 +1,97 @@
+// Shared by the server's tests: a private Redis with a gears server in front, and a raw socket client
+// for checking exact bytes. (Named *.test.* so it stays out of the published package.)
+import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
+import { startRedis, type RedisProcess } from '../../test/support/redis.js';
+import type { CommandTable } from './commands.js';
+import { GearsServer } from './server.js';
+
+export interface Stack {
+  redis: RedisProcess;
+  server: GearsServer;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startStack(
+  opts: { password?: string; commands?: CommandTable; redisArgs?: string[] } = {},
+): Promise<Stack> {
+  const redis = await startRedis(opts.redisArgs);
+  const server = new GearsServer({
+    redisUrl: redis.url,
+    port: 0,
+    password: opts.password,
+    commands: opts.commands ?? new Map(),
+  });
+  const { port } = await server.listen();
+  return {
+    redis,
+    server,
+    port,
+    async stop() {
+      await server.close();
+      await redis.stop();
+    },
+  };
+}
+
+/** A client that sends bytes and checks exactly what comes back. */
+export class RawClient {
+  private data = '';
+  private waiter: (() => void) | null = null;
+  readonly closed: Promise<void>;
+
+  private constructor(private readonly socket: Socket) {
+    socket.on('data', (d: Buffer) => {
+      this.data += d.toString('latin1');
+      this.waiter?.();
+    });
+    this.closed = new Promise((resolve) => socket.on('close', () => resolve()));
+    socket.on('error', () => {});
+  }
+
+  static async connect(port: number): Promise<RawClient> {
+    const socket = connect(port, '127.0.0.1');
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', reject);
+    });
+    return new RawClient(socket);
+  }
+
+  write(s: string | Buffer): void {
+    this.socket.write(s);
+  }
+
+  /** Waits until the received bytes start with `expected`, then consumes them. */
+  async expect(expected: string, timeoutMs = 3000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.data.length < expected.length && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        this.waiter = resolve;
+        setTimeout(resolve, Math.max(0, deadline - Date.now()));
+      });
+      this.waiter = null;
+    }
+    assert.equal(this.data.slice(0, expected.length), expected);
+    this.data = this.data.slice(expected.length);
+  }
+
+  /** Sends a command and expects exactly `reply`. */
+  async roundTrip(command: string, reply: string): Promise<void> {
+    this.write(command);
+    await this.expect(reply);
+  }
+
+  get pending(): string {
+    return this.data;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+export function cmd(...args: string[]): string {
+  return `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+}

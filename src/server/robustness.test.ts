@@ -1,0 +1,105 @@
+// Bad clients and a Redis that goes away.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Redis } from 'ioredis';
+import { freePort, startRedis } from '../../test/support/redis.js';
+import { cmd, RawClient, startStack } from './harness.test.support.js';
+import { GearsServer } from './server.js';
+
+test('malformed RESP closes only that connection, after answering what came before', async () => {
+  const stack = await startStack();
+  const good = await RawClient.connect(stack.port);
+  const bad = await RawClient.connect(stack.port);
+  try {
+    await good.roundTrip(cmd('SET', 'g', '1'), '+OK\r\n');
+    bad.write(cmd('SET', 'b', '2') + '*2\r\n:1\r\n');
+    await bad.expect("+OK\r\n-ERR Protocol error: expected '$', got ':'\r\n");
+    await bad.closed;
+    await good.roundTrip(cmd('GET', 'g'), '$1\r\n1\r\n');
+    const junk = await RawClient.connect(stack.port);
+    junk.write('*abc\r\n');
+    await junk.expect('-ERR Protocol error: invalid multibulk length\r\n');
+    await junk.closed;
+    for (let i = 0; i < 100 && stack.server.connections > 1; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(stack.server.connections, 1);
+  } finally {
+    good.close();
+    bad.close();
+    await stack.stop();
+  }
+});
+
+test('inline commands over a raw socket, as from telnet', async () => {
+  const stack = await startStack();
+  const c = await RawClient.connect(stack.port);
+  try {
+    await c.roundTrip('PING\r\n', '+PONG\r\n');
+    await c.roundTrip("SET \"spaced key\" 'it\\'s'\n", '+OK\r\n');
+    await c.roundTrip('GET "spaced key"\r\n', "$4\r\nit's\r\n");
+    c.write('ECH');
+    c.write('O hi\r\n');
+    await c.expect('$2\r\nhi\r\n');
+  } finally {
+    c.close();
+    await stack.stop();
+  }
+});
+
+test('Redis stopped: clear errors, nothing hangs, server survives; restarted: works again', async () => {
+  const redisPort = await freePort();
+  let redis = await startRedis([], redisPort);
+  const server = new GearsServer({ redisUrl: redis.url, port: 0, commands: new Map() });
+  const { port } = await server.listen();
+  const client = new Redis({ port, maxRetriesPerRequest: 0, retryStrategy: () => 100 });
+  const raw = await RawClient.connect(port);
+  try {
+    assert.equal(await client.set('k', 'v'), 'OK');
+    await raw.roundTrip(cmd('SET', 'r', '1'), '+OK\r\n');
+    // a command blocked on Redis when it dies gets an error instead of hanging
+    const blocked = await RawClient.connect(port);
+    blocked.write(cmd('BLPOP', 'never', '0'));
+    await new Promise((r) => setTimeout(r, 50));
+    await redis.stop();
+    await blocked.expect(`-ERR gearbox: lost the connection to Redis at 127.0.0.1:${redisPort}`);
+    blocked.close();
+    await raw.roundTrip(
+      cmd('GET', 'r'),
+      `-ERR gearbox: cannot reach Redis at 127.0.0.1:${redisPort} (ECONNREFUSED): start Redis or check --redis\r\n`,
+    );
+    await assert.rejects(client.get('k'), /cannot reach Redis at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    redis = await startRedis([], redisPort);
+    await raw.roundTrip(cmd('SET', 'r', '2') + cmd('GET', 'r'), '+OK\r\n$1\r\n2\r\n');
+    assert.equal(await client.set('k', 'again'), 'OK');
+  } finally {
+    raw.close();
+    client.disconnect();
+    await server.close();
+    await redis.stop();
+  }
+});
+
+test('a subscriber whose Redis link dies is disconnected, so its client library resubscribes', async () => {
+  const stack = await startStack();
+  const c = await RawClient.connect(stack.port);
+  try {
+    await c.roundTrip(cmd('SUBSCRIBE', 'x'), '*3\r\n$9\r\nsubscribe\r\n$1\r\nx\r\n:1\r\n');
+    await stack.redis.stop();
+    await c.closed;
+  } finally {
+    c.close();
+    await stack.stop();
+  }
+});
+
+test('the server refuses a Redis URL it cannot use and a busy port, saying what to do', async () => {
+  assert.throws(() => new GearsServer({ redisUrl: 'http://x', commands: new Map() }), /unsupported Redis URL scheme/);
+  assert.throws(
+    () => new GearsServer({ redisUrl: 'redis://127.0.0.1:1', commands: new Map([['RG.X', () => null]]) }),
+    /must be lower-case/,
+  );
+  const a = new GearsServer({ redisUrl: 'redis://127.0.0.1:1', port: 0, commands: new Map() });
+  const { port } = await a.listen();
+  const b = new GearsServer({ redisUrl: 'redis://127.0.0.1:1', port, commands: new Map() });
+  await assert.rejects(b.listen(), /EADDRINUSE.*pick another --port/);
+  await a.close();
+});
