@@ -53,7 +53,10 @@ export class ClientConnection implements LinkOwner {
   /** A server-handled command, or a HELLO/RESET whose outcome later commands depend on, is running. */
   private busy = false;
   private barrier = false;
-  private closing = false;
+  /** Input is ignored: a malformed request was seen, or the connection is ending. */
+  private deaf = false;
+  /** No more commands run: QUIT, a protocol error, or the connection is gone. */
+  private ended = false;
   private abort: AbortController | null = null;
 
   constructor(
@@ -91,7 +94,7 @@ export class ClientConnection implements LinkOwner {
   }
 
   private onData(chunk: Buffer): void {
-    if (this.closing) return;
+    if (this.deaf) return;
     try {
       this.reader.push(chunk);
     } catch (err) {
@@ -99,8 +102,8 @@ export class ClientConnection implements LinkOwner {
       // Redis answers a malformed request with an error and closes the connection; commands before it still run
       this.deps.log.debug({ client: this.id, err: err.message }, 'malformed request; closing the connection');
       this.socket.pause();
+      this.deaf = true;
       this.enqueue(err);
-      this.closing = true;
     }
   }
 
@@ -111,7 +114,7 @@ export class ClientConnection implements LinkOwner {
 
   private pump(): void {
     const inbox = this.inbox;
-    while (this.head < inbox.length && !this.busy) {
+    while (this.head < inbox.length && !this.busy && !this.ended) {
       const req = inbox[this.head];
       const route = this.route(req);
       // everything but a plain proxied command waits for the replies before it
@@ -156,8 +159,7 @@ export class ClientConnection implements LinkOwner {
   private runLocal(req: Request | ProtocolError): void {
     if (req instanceof ProtocolError) {
       this.reply(new ErrorReply(`ERR ${req.message}`));
-      this.out.end();
-      return;
+      return this.end();
     }
     const name = req.name;
     if (!this.auth.allows(name)) return this.reply(NOAUTH);
@@ -170,10 +172,8 @@ export class ClientConnection implements LinkOwner {
         return this.hello(req.args);
       case 'quit':
         this.reply(ok());
-        this.closing = true;
         this.link?.close();
-        this.out.end();
-        return;
+        return this.end();
       case 'reset':
         // no Redis link yet, so nothing on Redis to reset
         this.wasReset();
@@ -260,15 +260,20 @@ export class ClientConnection implements LinkOwner {
     // the client's transaction, watches or subscriptions died with the link: closing tells the client
     // library to reconnect and restore them, instead of silently going on without them
     if (stateful) {
-      this.closing = true;
-      this.out.end();
+      this.end();
     } else {
       this.pump();
     }
   }
 
+  /** Sends what is written so far, then closes; later commands do not run. */
+  private end(): void {
+    this.deaf = this.ended = true;
+    this.out.end();
+  }
+
   private closed(): void {
-    this.closing = true;
+    this.deaf = this.ended = true;
     this.link?.close();
     this.link = null;
     this.abort?.abort(new Error('client connection closed'));

@@ -146,3 +146,22 @@ test('QUIT replies OK and closes; RESET before any Redis traffic is answered loc
   await c.closed;
   assert.equal(c.pending, '');
 });
+
+test('a handler learns through ctx.signal that its client went away', async () => {
+  let resolveAborted: (reason: unknown) => void = () => {};
+  const aborted = new Promise((resolve) => (resolveAborted = resolve));
+  const blocking: CommandHandler = (_args, ctx) =>
+    new Promise<null>((resolve) => {
+      ctx.signal.addEventListener('abort', () => {
+        resolveAborted(ctx.signal.reason);
+        resolve(null);
+      });
+    });
+  commands.set('test.block', blocking);
+  const c = await RawClient.connect(stack.port);
+  c.write(cmd('test.block'));
+  await sleep(30);
+  c.close();
+  assert.match(String(await aborted), /client connection closed/);
+  commands.delete('test.block');
+});

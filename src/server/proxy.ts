@@ -40,6 +40,7 @@ const RESET = 5;
 const SELECT = 6;
 
 const PING = encodeCommand(['PING']);
+const CONNECT_TIMEOUT_MS = 5000;
 const T_PUSH = 0x3e; // >
 const T_ARRAY = 0x2a; // *
 const T_ERROR = 0x2d; // -
@@ -86,9 +87,12 @@ export class RedisLink implements FrameSink {
     this.db = state.db;
     this.socket = connect({ host: target.host, port: target.port });
     this.socket.setNoDelay(true);
+    // an address that drops packets would leave commands waiting for the OS timeout (minutes)
+    this.socket.setTimeout(CONNECT_TIMEOUT_MS, () => this.fail('ETIMEDOUT'));
     this.out = new BatchWriter(this.socket);
     this.socket.on('connect', () => {
       this.connected = true;
+      this.socket.setTimeout(0);
     });
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (err: NodeJS.ErrnoException) => this.fail(err.code ?? err.message));

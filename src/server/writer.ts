@@ -34,7 +34,7 @@ export class BatchWriter {
   flush(): void {
     this.scheduled = false;
     const parts = this.parts;
-    if (parts.length === 0 || this.socket.destroyed) return;
+    if (parts.length === 0 || this.socket.destroyed || this.socket.writableEnded) return;
     this.parts = [];
     const ok = this.socket.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
     const peer = this.peer;
