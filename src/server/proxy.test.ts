@@ -165,3 +165,16 @@ test('a handler learns through ctx.signal that its client went away', async () =
   assert.match(String(await aborted), /client connection closed/);
   commands.delete('test.block');
 });
+
+test('large values cross many chunks intact, pipelined with small ones', async () => {
+  const r = new Redis({ port: stack.port });
+  try {
+    const big = Buffer.alloc(5 * 1024 * 1024 + 3, 'abc\r\n');
+    const res = await r.pipeline().set('big', big).getBuffer('big').get('a').getBuffer('big').exec();
+    assert.equal(res?.[0][1], 'OK');
+    assert.ok(big.equals(res?.[1][1] as Buffer));
+    assert.ok(big.equals(res?.[3][1] as Buffer));
+  } finally {
+    r.disconnect();
+  }
+});

@@ -103,3 +103,33 @@ test('the server refuses a Redis URL it cannot use and a busy port, saying what 
   await assert.rejects(b.listen(), /EADDRINUSE.*pick another --port/);
   await a.close();
 });
+
+test('a Redis URL with password and db: the pinned link authenticates and selects, also after RESET', async () => {
+  const redis = await startRedis(['--requirepass', 'rpass']);
+  const server = new GearsServer({
+    redisUrl: `redis://:rpass@127.0.0.1:${redis.port}/2`,
+    port: 0,
+    commands: new Map(),
+  });
+  const { port } = await server.listen();
+  const wrong = new GearsServer({ redisUrl: `redis://:nope@127.0.0.1:${redis.port}`, port: 0, commands: new Map() });
+  const wrongPort = (await wrong.listen()).port;
+  const c = await RawClient.connect(port);
+  const w = await RawClient.connect(wrongPort);
+  try {
+    await c.roundTrip(cmd('SET', 'in2', 'x') + cmd('RESET') + cmd('GET', 'in2'), '+OK\r\n+RESET\r\n$1\r\nx\r\n');
+    const direct = new Redis({ port: redis.port, password: 'rpass', db: 2 });
+    assert.equal(await direct.get('in2'), 'x');
+    direct.disconnect();
+    await w.roundTrip(
+      cmd('GET', 'a'),
+      `-ERR gearbox: Redis at 127.0.0.1:${redis.port} refused the credentials or database of --redis (WRONGPASS`,
+    );
+  } finally {
+    c.close();
+    w.close();
+    await server.close();
+    await wrong.close();
+    await redis.stop();
+  }
+});
