@@ -34,6 +34,25 @@ function toErrorReply(err: unknown): ErrorReply {
   return new ErrorReply(`ERR ${err instanceof Error ? err.message : String(err)}`);
 }
 
+/**
+ * Commands that would break the one-reply-per-command pairing of the proxy: CLIENT REPLY OFF/SKIP
+ * silences replies, and SYNC/PSYNC stream an RDB that is not RESP.
+ */
+function unsupported(req: Request): ErrorReply | null {
+  const name = req.name;
+  if (name === 'sync' || name === 'psync') {
+    return new ErrorReply(
+      `ERR gearbox: ${name.toUpperCase()} cannot go through the gears server: replicate from Redis directly`,
+    );
+  }
+  if (name === 'client' && req.args[0]?.toString().toLowerCase() === 'reply') {
+    return new ErrorReply(
+      'ERR gearbox: CLIENT REPLY is not supported through the gears server: every command gets its reply',
+    );
+  }
+  return null;
+}
+
 function isPromise(v: unknown): v is Promise<Reply> {
   return typeof (v as Promise<Reply> | null)?.then === 'function';
 }
@@ -139,6 +158,7 @@ export class ClientConnection implements LinkOwner {
     const name = req.name;
     if (name === 'reset') return this.link ? BARRIER : LOCAL;
     if (name === 'auth' || name === 'hello' || name === 'quit' || this.deps.commands.has(name)) return LOCAL;
+    if (unsupported(req)) return LOCAL;
     return PROXY;
   }
 
@@ -179,6 +199,8 @@ export class ClientConnection implements LinkOwner {
         this.wasReset();
         return this.reply(RESET_REPLY);
     }
+    const refusal = unsupported(req);
+    if (refusal) return this.reply(refusal);
     const handler = this.deps.commands.get(name);
     if (!handler) return this.forward(req); // unreachable: route() sent it to Redis
     let result: Reply | Promise<Reply>;

@@ -39,6 +39,13 @@ test('inline commands over a raw socket, as from telnet', async () => {
     c.write('ECH');
     c.write('O hi\r\n');
     await c.expect('$2\r\nhi\r\n');
+    // commands that would break reply pairing are refused, and the connection goes on
+    await c.roundTrip('CLIENT REPLY OFF\r\n', '-ERR gearbox: CLIENT REPLY is not supported through the gears server');
+    await c.expect(': every command gets its reply\r\n');
+    await c.roundTrip(
+      'PSYNC ? -1\r\nPING\r\n',
+      '-ERR gearbox: PSYNC cannot go through the gears server: replicate from Redis directly\r\n+PONG\r\n',
+    );
   } finally {
     c.close();
     await stack.stop();
