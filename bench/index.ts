@@ -1,0 +1,14 @@
+// gearbox benchmarks: `node dist/bench/index.js [batch] [pipeline]` (all of them, in that order, when none is named).
+// Each suite starts its own private Redis (and gears server) on loopback ports and stops them after.
+import { benchBatch } from './batch.js';
+import { benchPipeline } from './pipeline.js';
+
+const SUITES: Record<string, () => Promise<unknown>> = { batch: benchBatch, pipeline: benchPipeline };
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in SUITES));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; choose from: ${Object.keys(SUITES).join(', ')}`);
+  process.exit(2);
+}
+for (const name of wanted.length > 0 ? wanted : Object.keys(SUITES)) await SUITES[name]();
