@@ -1,22 +1,13 @@
 // Bad input: sources that do not parse or build nothing, unknown readers, callbacks that throw,
 // and a Redis that is not there (then comes back).
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { freePort, startRedis } from '../../test/support/redis.js';
 import { Engine } from './engine.js';
 import { GearsError } from './errors.js';
-import { startHarness, type Harness } from './engine.test.support.js';
+import { useHarness } from './engine.test.support.js';
 
-let h: Harness;
-before(async () => {
-  h = await startHarness();
-});
-after(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.flush();
-});
+const h = useHarness();
 
 describe('sources that do not run', () => {
   test('a source that does not parse: a GearsError naming the problem, and nothing runs', async () => {

@@ -1,6 +1,7 @@
 // Shared setup of the engine's tests: a private redis-server, an embedded Engine on it, and a plain
 // client for seeding and checking data. Named *.test.support.ts so the package does not ship it.
 import assert from 'node:assert/strict';
+import { after, before, beforeEach } from 'node:test';
 import { Redis } from 'ioredis';
 import { startRedis, type RedisProcess } from '../../test/support/redis.js';
 import type { ConfigValue } from './config.js';
@@ -54,4 +55,28 @@ export async function startHarness(config: Record<string, ConfigValue> = {}): Pr
 /** Results that are JSON texts (convertToStr of objects), parsed. */
 export function parsed(results: unknown[]): unknown[] {
   return results.map((r) => JSON.parse(String(r)));
+}
+
+/**
+ * One harness per test file: started before the file's tests, closed after them, and reset before
+ * each test with `reset` (default: FLUSHALL). The returned object stands for the harness once started.
+ */
+export function useHarness(reset: (h: Harness) => Promise<void> = (h) => h.flush()): Harness {
+  let current: Harness | undefined;
+  before(async () => {
+    current = await startHarness();
+  });
+  after(async () => {
+    await current?.close();
+  });
+  beforeEach(async () => {
+    if (current) await reset(current);
+  });
+  return new Proxy({} as Harness, {
+    get(_target, property) {
+      if (!current) throw new Error('the test harness is used before its before() hook ran');
+      const value = (current as unknown as Record<PropertyKey, unknown>)[property];
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+  });
 }

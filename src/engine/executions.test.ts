@@ -1,21 +1,14 @@
 // Executions: UNBLOCKING ids, the executions list, results, drop, abort, MaxExecutions, profiling,
 // and an endless function that must not stall the engine.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { ConfigError } from './config.js';
 import { GearsError } from './errors.js';
-import { startHarness, type Harness } from './engine.test.support.js';
+import { useHarness } from './engine.test.support.js';
 
-let h: Harness;
-before(async () => {
-  h = await startHarness();
-});
-after(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.flush();
-  for (const e of h.engine.executions.list()) if (e.finished) h.engine.drop(e.id);
+const h = useHarness(async (harness) => {
+  await harness.flush();
+  for (const e of harness.engine.executions.list()) if (e.finished) harness.engine.drop(e.id);
 });
 
 const SPIN = "GB('JavaScriptReader', function* () { yield 1; }).map(() => { while (true) {} }).run()";

@@ -1,15 +1,9 @@
 // Every operation with RedisGears' semantics and argument orders, run by the engine on real Redis.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import { parsed, startHarness, type Harness } from './engine.test.support.js';
+import { beforeEach, describe, test } from 'node:test';
+import { parsed, useHarness } from './engine.test.support.js';
 
-let h: Harness;
-before(async () => {
-  h = await startHarness();
-});
-after(async () => {
-  await h.close();
-});
+const h = useHarness(async () => undefined);
 
 /** A function source reading `items` (JSON) from a JavaScriptReader, followed by `chain`. */
 const from = (items: unknown[], chain: string) =>

@@ -1,18 +1,9 @@
 // Every reader in batch mode against a real Redis: record shapes, options, and gearbox's own keys.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import { parsed, startHarness, type Harness } from './engine.test.support.js';
+import { describe, test } from 'node:test';
+import { parsed, useHarness } from './engine.test.support.js';
 
-let h: Harness;
-before(async () => {
-  h = await startHarness();
-});
-after(async () => {
-  await h.close();
-});
-beforeEach(async () => {
-  await h.flush();
-});
+const h = useHarness();
 
 const byKey = (a: any, b: any) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
