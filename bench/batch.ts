@@ -49,7 +49,8 @@ repeat
 until cursor == '0'
 return sum`;
 
-// Type and value of each key of a batch, in one call (keys in ARGV).
+// Type and value of each key of a batch, in one call (keys in ARGV). Written out here rather than imported from
+// the engine on purpose: the baseline is what a user would hand-write, independent of gearbox's code.
 const LUA_TYPED = `
 local out = {}
 for i = 1, #ARGV do
