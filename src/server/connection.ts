@@ -117,13 +117,23 @@ export class ClientConnection implements LinkOwner {
     try {
       this.reader.push(chunk);
     } catch (err) {
-      if (!(err instanceof ProtocolError)) throw err;
+      if (!(err instanceof ProtocolError)) return this.crashed(err);
       // Redis answers a malformed request with an error and closes the connection; commands before it still run
       this.deps.log.debug({ client: this.id, err: err.message }, 'malformed request; closing the connection');
       this.socket.pause();
       this.deaf = true;
       this.enqueue(err);
     }
+  }
+
+  /** A bug on this connection's path must cost this connection only, never the process. */
+  private crashed(err: unknown): void {
+    this.deps.log.error(
+      { err, client: this.id, addr: this.ctx.remoteAddress },
+      'unexpected error while handling a client; closing its connection',
+    );
+    this.deaf = this.ended = true;
+    this.socket.destroy();
   }
 
   private enqueue(req: Request | ProtocolError): void {

@@ -29,6 +29,25 @@ test('malformed RESP closes only that connection, after answering what came befo
   }
 });
 
+test('a frame cut off after a bad type byte (`*1\\r\\n{`) cannot end the server, before or after AUTH', async () => {
+  const stack = await startStack({ password: 'pw' });
+  try {
+    for (const prefix of ['', cmd('AUTH', 'pw')]) {
+      const bad = await RawClient.connect(stack.port);
+      bad.write(prefix + '*1\r\n{');
+      await new Promise((r) => setTimeout(r, 50));
+      bad.write('\r\n');
+      await bad.expect((prefix ? '+OK\r\n' : '') + "-ERR Protocol error: expected '$', got '{'\r\n");
+      await bad.closed;
+      const probe = await RawClient.connect(stack.port);
+      await probe.roundTrip(cmd('AUTH', 'pw') + cmd('PING'), '+OK\r\n+PONG\r\n');
+      probe.close();
+    }
+  } finally {
+    await stack.stop();
+  }
+});
+
 test('inline commands over a raw socket, as from telnet', async () => {
   const stack = await startStack();
   const c = await RawClient.connect(stack.port);

@@ -54,11 +54,9 @@ export class RequestReader implements FrameSink {
     this.scanner.scan(chunk, this);
     if (this.start < chunk.length) {
       this.partial ??= chunk[this.start] === STAR ? 'array' : 'inline';
-      if (this.partial === 'array') {
-        const rest = chunk.subarray(this.start);
-        this.held.push(rest);
-        this.parser.execute(rest);
-      }
+      // held only: the parser sees a frame once the scanner has validated all of it, so bytes the
+      // scanner has not checked yet (a bad type byte after `*1\r\n`) can never reach it
+      if (this.partial === 'array') this.held.push(chunk.subarray(this.start));
     }
   }
 
@@ -71,7 +69,7 @@ export class RequestReader implements FrameSink {
       this.partial = null;
     }
     this.start = end;
-    this.parser.execute(slice);
+    this.parser.execute(raw);
     const value = this.parsed as Buffer[] | null;
     this.parsed = undefined;
     // `*0` and `*-1` are skipped, as Redis does
