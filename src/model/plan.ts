@@ -72,7 +72,6 @@ export interface RunOptions {
   readonly fromId?: string;
   /** CommandReader batch: the arguments. */
   readonly args?: readonly unknown[];
-  readonly [extra: string]: unknown;
 }
 
 /** Options of `register`, RedisGears' names. */
@@ -96,7 +95,6 @@ export interface RegisterOptions {
   readonly collect?: boolean;
   /** Runs on each shard once the registration is in place. */
   readonly onRegistered?: Callback;
-  readonly [extra: string]: unknown;
 }
 
 export type Action =
