@@ -8,6 +8,8 @@ import { GearsError } from './errors.js';
 import { Execution } from './execution.js';
 import { Executions } from './executions.js';
 import { Requirements } from './requirements.js';
+import { redisAddress } from './redis-address.js';
+import { credentialsHint, RedisHealth } from './redis-health.js';
 import { readIdentity, STANDALONE_SHARD_ID, type ShardIdentity } from './identity.js';
 import { compileSource } from './worker/evaluate.js';
 import { WorkerPool } from './worker/pool.js';
@@ -26,6 +28,8 @@ export interface ExecuteOptions {
   readonly unblocking?: boolean;
   /** npm specs to install before the source runs (RG.JSEXECUTE ... REQUIREMENTS). */
   readonly requirements?: readonly string[];
+  /** A blocking execution is aborted when this is (its client went away); UNBLOCKING ones go on. */
+  readonly signal?: AbortSignal;
 }
 
 export type ExecuteOutcome =
@@ -55,6 +59,7 @@ export class Engine {
   readonly requirements: Requirements;
   private readonly log: Logger;
   private readonly redis: Redis;
+  private readonly health: RedisHealth;
   private identity: ShardIdentity = { shardId: STANDALONE_SHARD_ID, clusterMode: false };
   private pool!: WorkerPool;
   private sequence = 0;
@@ -71,7 +76,7 @@ export class Engine {
       connectionName: 'gearbox-engine',
       lazyConnect: true,
     });
-    this.redis.on('error', (err) => this.log.debug({ err: err.message }, 'redis connection error'));
+    this.health = new RedisHealth(this.redis, redisAddress(options.redisUrl), this.log);
   }
 
   /** Connects to Redis and starts the execution threads. A Redis that is down is waited for, not fatal. */
@@ -81,7 +86,11 @@ export class Engine {
       await engine.redis.connect();
       engine.identity = await readIdentity(engine.redis);
     } catch (err) {
-      engine.log.warn({ err: (err as Error).message }, `cannot reach Redis at ${options.redisUrl} yet; will retry`);
+      const address = redisAddress(options.redisUrl);
+      const message = (err as Error).message;
+      engine.log.warn(
+        credentialsHint(message, address) ?? `cannot reach Redis at ${address} yet (${message}); will retry`,
+      );
       engine.redis.once('ready', () => void engine.refreshIdentity());
     }
     engine.startPool();
@@ -103,7 +112,8 @@ export class Engine {
     } catch (err) {
       throw new GearsError((err as Error).message);
     }
-    this.assertRedis();
+    await this.health.ready();
+    this.assertQueueRoom();
     if (options.requirements?.length) await this.requirements.install(options.requirements);
     const execution = new Execution(`${this.shardId}-${this.sequence++}`, options.unblocking === true);
     let sourceError: string | undefined;
@@ -120,11 +130,14 @@ export class Engine {
             execution.fail(message.message);
           }
         },
-        onLost: (reason) => (reason === 'aborted' ? execution.abort() : execution.fail(reason)),
+        onLost: (reason) => (reason === 'aborted' ? execution.abort() : execution.abort(reason)),
       },
     );
     if (options.unblocking) return { kind: 'id', id: execution.id };
+    const stop = () => !execution.finished && this.abort(execution.id);
+    options.signal?.addEventListener('abort', stop, { once: true });
     await execution.whenFinished();
+    options.signal?.removeEventListener('abort', stop);
     this.executions.delete(execution.id);
     if (sourceError !== undefined) throw new GearsError(sourceError);
     return { kind: 'results', results: execution.results, errors: execution.errors };
@@ -195,6 +208,7 @@ export class Engine {
 
   async close(): Promise<void> {
     await this.pool.close();
+    this.health.stop();
     this.redis.disconnect();
   }
 
@@ -207,6 +221,7 @@ export class Engine {
         lowestSlot: 0,
         clusterMode: this.clusterMode,
         requirementsDir: this.requirements.dir,
+        maxMemoryMb: this.config.get('ExecutionMaxMemory'),
       },
       (message: FromWorker & { type: 'log' }) =>
         this.log[message.level]({ execution: message.executionId }, message.message),
@@ -225,10 +240,13 @@ export class Engine {
     }
   }
 
-  private assertRedis(): void {
-    if (this.redis.status !== 'ready')
+  /** Submissions wait for a free execution thread in a bounded queue, so a flood cannot grow memory. */
+  private assertQueueRoom(): void {
+    const max = this.config.get('MaxQueuedExecutions');
+    if (this.pool.queued >= max)
       throw new GearsError(
-        `cannot reach Redis at ${this.options.redisUrl} (${this.redis.status}): start Redis or check --redis`,
+        `${this.pool.queued} executions are already waiting for an execution thread (MaxQueuedExecutions ${max}): ` +
+          'retry later, or raise it with RG.CONFIGSET MaxQueuedExecutions',
       );
   }
 }

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { overCapMessage } from './memory-guard.js';
 import type { FromWorker, RunJob, WorkerSetup } from './protocol.js';
 
 export interface JobHandlers {
@@ -31,6 +32,11 @@ export class WorkerPool {
     for (let i = 0; i < size; i++) this.spawn();
   }
 
+  /** Jobs waiting for a free thread. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   submit(job: RunJob, handlers: JobHandlers): void {
     this.queue.push({ job, handlers });
     this.dispatch();
@@ -61,13 +67,18 @@ export class WorkerPool {
   }
 
   private spawn(): void {
-    const worker = new Worker(WORKER_URL, { workerData: this.setup });
+    const worker = new Worker(WORKER_URL, {
+      workerData: this.setup,
+      // V8's own limit for the heap; memory-guard.ts adds the Buffers V8 does not count
+      resourceLimits: { maxOldGenerationSizeMb: this.setup.maxMemoryMb },
+    });
     const slot: Slot = { worker };
     this.slots.add(slot);
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'log') return this.onLog(message);
       const current = slot.job;
       if (!current) return;
+      if (message.type === 'exhausted') return this.retire(slot, message.message);
       current.handlers.onMessage(message);
       if (message.type === 'done' || message.type === 'failed') {
         slot.job = undefined;
@@ -75,17 +86,32 @@ export class WorkerPool {
       }
     });
     const lost = (reason: string) => {
-      if (!this.slots.delete(slot)) return;
-      const current = slot.job;
-      slot.job = undefined;
-      current?.handlers.onLost(current.aborting ? 'aborted' : reason);
-      if (!this.closed) {
-        this.spawn();
-        this.dispatch();
-      }
+      if (this.slots.has(slot)) this.retire(slot, slot.job?.aborting ? 'aborted' : reason);
     };
-    worker.on('error', (err: Error) => lost(`the execution thread crashed: ${err.message}`));
+    worker.on('error', (err: NodeJS.ErrnoException) =>
+      lost(
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? overCapMessage(this.setup.maxMemoryMb)
+          : `the execution thread crashed: ${err.message}`,
+      ),
+    );
     worker.on('exit', (code) => lost(`the execution thread exited with code ${code}`));
+  }
+
+  /**
+   * Ends a thread that died, was aborted or went over its memory cap (what it held goes with it),
+   * tells its job why, and starts a fresh thread in its place.
+   */
+  private retire(slot: Slot, reason: string): void {
+    const current = slot.job;
+    slot.job = undefined;
+    this.slots.delete(slot);
+    void slot.worker.terminate();
+    current?.handlers.onLost(reason);
+    if (!this.closed) {
+      this.spawn();
+      this.dispatch();
+    }
   }
 
   private dispatch(): void {

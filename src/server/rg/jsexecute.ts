@@ -29,11 +29,13 @@ export function parseExecuteArgs(args: Buffer[]): ExecuteArgs {
 /** RG.JSEXECUTE <source> [UNBLOCKING] [REQUIREMENTS <npm-spec> ...]: requirements are npm-installed first, then reachable with require(). */
 export const jsexecute =
   (engine: Engine): CommandHandler =>
-  (args) => {
+  (args, ctx) => {
     if (args.length < 1) throw wrongArity('rg.jsexecute');
     const { source, unblocking, requirements } = parseExecuteArgs(args);
+    // a blocking execution is for its client alone: if the client goes away, nobody will read it
+    const signal = unblocking ? undefined : ctx.signal;
     return replying(async () => {
-      const outcome = await engine.execute(source, { unblocking, requirements });
+      const outcome = await engine.execute(source, { unblocking, requirements, signal });
       return outcome.kind === 'id' ? outcome.id : resultsAndErrors(outcome.results, outcome.errors);
     });
   };
