@@ -13,6 +13,8 @@ export interface BuiltinConfig {
   MaxQueuedExecutions: number;
   /** gearbox's: megabytes one execution thread may hold, JavaScript heap and Buffers together. */
   ExecutionMaxMemory: number;
+  /** gearbox's own: events a registration queues before it drops new ones (counted as numDropped). */
+  MaxPendingEvents: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<BuiltinConfig> = {
@@ -25,6 +27,7 @@ export const DEFAULT_CONFIG: Readonly<BuiltinConfig> = {
   PythonAttemptTraceback: true,
   MaxQueuedExecutions: 1000,
   ExecutionMaxMemory: 1024,
+  MaxPendingEvents: 100000,
 };
 
 /** Options fixed when the server starts: changing them would mean rebuilding the worker pool under running executions. */

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { startRedis } from '../../test/support/redis.js';
-import { waitUntil } from '../../test/support/wait.js';
+import { waitFor } from '../../test/support/wait.js';
 import { Engine } from './engine.js';
 import { startHarness } from './engine.test.support.js';
 
@@ -35,7 +35,7 @@ describe('an execution cut short', () => {
       const outcome = await h.execute(WRITER, { unblocking: true });
       assert.equal(outcome.kind, 'id');
       if (outcome.kind !== 'id') return;
-      await waitUntil(async () => Number(await h.client.get('progress')) > 100, 'the execution to write');
+      await waitFor(async () => Number(await h.client.get('progress')) > 100, 'the execution to write');
       await h.server.stop();
       const execution = await h.engine.resultsBlocking(outcome.id);
       assert.equal(execution.status, 'aborted', execution.errors.join('\n'));
@@ -63,7 +63,7 @@ describe('an execution cut short', () => {
       });
       const spin = await h.execute("GB('ShardsIDReader').map(() => { for (;;) {} }).run()", { unblocking: true });
       if (spin.kind !== 'id') return assert.fail('expected an id');
-      await waitUntil(() => h.engine.find(spin.id).status === 'running', 'the spinner to start');
+      await waitFor(() => h.engine.find(spin.id).status === 'running', 'the spinner to start');
       h.engine.abort(spin.id);
       const aborted = await h.engine.resultsBlocking(spin.id);
       assert.equal(aborted.status, 'aborted');
@@ -91,7 +91,7 @@ describe('an execution cut short', () => {
     try {
       const gone = new AbortController();
       const blocking = h.execute("GB('ShardsIDReader').map(() => { for (;;) {} }).run()", { signal: gone.signal });
-      await waitUntil(() => h.engine.executions.list().some((e) => e.status === 'running'), 'it to run');
+      await waitFor(() => h.engine.executions.list().some((e) => e.status === 'running'), 'it to run');
       gone.abort();
       const outcome = await blocking;
       assert.deepEqual(outcome, {

@@ -1,7 +1,7 @@
 // The engine's bounds: the wait queue, the executions list and each execution thread's memory.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { waitUntil } from '../../test/support/wait.js';
+import { waitFor } from '../../test/support/wait.js';
 import { startHarness, type Harness } from './engine.test.support.js';
 import { GearsError } from './errors.js';
 
@@ -43,7 +43,7 @@ describe('one execution thread, small bounds', () => {
     ids.push(await unblocking(QUICK));
     h.engine.abort(spinner);
     for (const id of ids) await h.engine.resultsBlocking(id).catch(() => undefined);
-    await waitUntil(() => h.engine.executions.list().every((e) => e.finished), 'every execution to finish');
+    await waitFor(() => h.engine.executions.list().every((e) => e.finished), 'every execution to finish');
     assert.ok(h.engine.executions.list().length <= 3, `${h.engine.executions.list().length} executions listed`);
   });
 

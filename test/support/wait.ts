@@ -1,12 +1,15 @@
-// Polls a condition for tests that wait on another process or thread (no fixed sleeps).
-export async function waitUntil(
-  predicate: () => boolean | Promise<boolean>,
-  what = 'the condition',
+import assert from 'node:assert/strict';
+
+/** Polls `check` until it holds (events arrive asynchronously); fails after a generous deadline. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
   timeoutMs = 10_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 10));
   }
+  assert.fail(`timed out waiting for ${what}`);
 }
