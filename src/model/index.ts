@@ -8,6 +8,13 @@ export type { ActionArg, RegisterCallOptions, RunCallOptions, TypedRunOptions, W
 export { ExecutionResult, type OutputOf } from './result.js';
 export { isOptionsObject } from './action.js';
 export {
+  checkRegisterOptions,
+  KEYSPACE_EVENTS,
+  KEY_TYPES,
+  ON_FAILED_POLICIES,
+  REGISTER_MODES,
+} from './register-options.js';
+export {
   ClosedGearFunction,
   OpenGearFunction,
   type CloseResult,

@@ -97,9 +97,16 @@ export interface RegisterOptions {
   readonly onRegistered?: Callback;
 }
 
+/**
+ * Options as a plan stores them: the typed ones, plus whatever else GB's defaults carried. What a
+ * user writes in `run()`/`register()` is closed (a misspelt option does not compile); what the
+ * engine reads back from a plan may hold more.
+ */
+export type StoredOptions<O> = O & { readonly [option: string]: unknown };
+
 export type Action =
-  | { readonly kind: 'run'; readonly arg?: unknown; readonly options: RunOptions }
-  | { readonly kind: 'register'; readonly arg?: unknown; readonly options: RegisterOptions };
+  | { readonly kind: 'run'; readonly arg?: unknown; readonly options: StoredOptions<RunOptions> }
+  | { readonly kind: 'register'; readonly arg?: unknown; readonly options: StoredOptions<RegisterOptions> };
 
 export interface Plan {
   readonly reader: ReaderSpec;

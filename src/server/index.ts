@@ -5,3 +5,4 @@ export { type Reply, SimpleString, ErrorReply, MapReply, SetReply, DoubleReply, 
 export { encodeReply, encodeCommand, type Protocol } from './resp/encode.js';
 export { parseRedisUrl, type RedisTarget } from './redis-url.js';
 export { gearsCommands } from './rg/index.js';
+export { syncWriteHooks, type SyncRegistrations, type WriteHooks } from './write-hooks.js';
