@@ -1,3 +1,5 @@
+import { types } from 'node:util';
+
 export type Batch = unknown[];
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -16,7 +18,8 @@ export class ErrorSink {
 }
 
 export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
+  // isNativeError, not instanceof: a source's errors come from its own context (worker/evaluate.ts)
+  if (types.isNativeError(err) || err instanceof Error) return err.message || err.name;
   return String(err);
 }
 
