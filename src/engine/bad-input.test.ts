@@ -96,7 +96,7 @@ describe('steps and readers that cannot run: an error reply before anything runs
   test('a JavaScriptReader run without a generator function is an error reply', async () => {
     await refused("GB('JavaScriptReader').run('*')", /JavaScriptReader needs a generator function/);
     await refused("GB('JavaScriptReader').run()", /got "\*"/);
-    await refused('GB(\'PythonReader\', 5).run()', /generator function .* got number/);
+    await refused("GB('PythonReader', 5).run()", /generator function .* got number/);
     const iterable = await h.results("GB('JavaScriptReader', [1, 2]).run()");
     assert.deepEqual(iterable, ['1', '2']);
   });

@@ -264,7 +264,7 @@ describe('sort, distinct, collect, repartition', () => {
     assert.deepEqual(await raw([1, 2, 3], '.repartition((r) => String(r)).map((r) => r + 1)'), [2, 3, 4]);
   });
 
-  test("repartition calls its extractor on every record on one shard too; a throw drops that record into errors", async () => {
+  test('repartition calls its extractor on every record on one shard too; a throw drops that record into errors', async () => {
     const { results, errors } = await h.run(`
       let calls = 0;
       GB('JavaScriptReader', function* () { yield* [1, 2, 3, 4]; })

@@ -120,7 +120,10 @@ describe('run and register', () => {
   });
 
   test('steps refuse what is not a callback, naming the step and what they got', () => {
-    assert.throws(() => KeysReader().map(1 as never), /^TypeError: map\(callback\): callback must be a function, got 1 \(number\)$/);
+    assert.throws(
+      () => KeysReader().map(1 as never),
+      /^TypeError: map\(callback\): callback must be a function, got 1 \(number\)$/,
+    );
     assert.throws(() => GB().filter('x' as never), /filter\(callback\): callback must be a function, got "x"/);
     assert.throws(() => GB().aggregate(0, 1 as never, 2 as never), /aggregate\(zero, seqOp, combOp\): seqOp/);
     assert.throws(() => GB().countby(0 as never), /countby\(extractor\?\): extractor must be a function, got 0/);

@@ -366,7 +366,10 @@ describe('the source is one module', () => {
         .map((m) => ({ isMap: m instanceof Map, entries: Object.fromEntries(m) }))
         .run()`);
     assert.deepEqual(errors, ['two is out of range']);
-    assert.deepEqual(out.map((r) => JSON.parse(String(r))), [{ isMap: true, entries: { 1: 1, 3: 3 } }]);
+    assert.deepEqual(
+      out.map((r) => JSON.parse(String(r))),
+      [{ isMap: true, entries: { 1: 1, 3: 3 } }],
+    );
   });
 });
 

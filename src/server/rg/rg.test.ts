@@ -131,7 +131,8 @@ describe('RG.* commands through the gears server', () => {
 
   it("RG.GETEXECUTION shows an execution's errors in the plan's errors field", async () => {
     await client.mset('e:1', '1', 'e:2', 'two', 'e:3', '3');
-    const source = "GB('KeysReader', 'e:*').map((r) => { if (isNaN(Number(r.value))) throw new Error('not a number: ' + r.key); return r.value; }).run()";
+    const source =
+      "GB('KeysReader', 'e:*').map((r) => { if (isNaN(Number(r.value))) throw new Error('not a number: ' + r.key); return r.value; }).run()";
     const id = String(await client.call('RG.JSEXECUTE', source, 'UNBLOCKING'));
     await client.call('RG.GETRESULTSBLOCKING', id);
     const [shard] = (await client.call('RG.GETEXECUTION', id)) as unknown[][];
