@@ -13,6 +13,7 @@ import { ErrorReply, type Reply, SimpleString, ok } from './resp/reply.js';
 import { type Request, RequestReader } from './resp/request.js';
 import { ProtocolError } from './resp/scan.js';
 import { BatchWriter } from './writer.js';
+import type { WriteHooks } from './write-hooks.js';
 
 export interface ConnectionDeps {
   readonly target: RedisTarget;
@@ -20,6 +21,8 @@ export interface ConnectionDeps {
   readonly password: string | undefined;
   readonly log: Logger;
   readonly onClose: (conn: ClientConnection) => void;
+  /** Sync registrations: a write they want is answered only once they ran (write-hooks.ts). */
+  readonly writeHooks?: WriteHooks;
 }
 
 const RESET_REPLY = new SimpleString('RESET');
@@ -28,6 +31,7 @@ const RESET_REPLY = new SimpleString('RESET');
 const PROXY = 0;
 const LOCAL = 1;
 const BARRIER = 2;
+const HOOKED = 3; // a write the write hooks want: a barrier whose reply is held until afterWrite settles
 
 function toErrorReply(err: unknown): ErrorReply {
   if (err instanceof ErrorReply) return err;
@@ -77,6 +81,8 @@ export class ClientConnection implements LinkOwner {
   /** No more commands run: QUIT, a protocol error, or the connection is gone. */
   private ended = false;
   private abort: AbortController | null = null;
+  /** The hooked write in flight, and its reply bytes held until the hook is done. */
+  private hold: { req: Request; bytes: Buffer[] } | null = null;
 
   constructor(
     private readonly socket: Socket,
@@ -153,7 +159,8 @@ export class ClientConnection implements LinkOwner {
         this.runLocal(req);
       } else {
         // a barrier (RESET) changes protocol and authentication: later commands wait for its reply
-        if (route === BARRIER) this.busy = this.barrier = true;
+        if (route !== PROXY) this.busy = this.barrier = true;
+        if (route === HOOKED) this.hold = { req: req as Request, bytes: [] };
         this.forward(req as Request);
       }
     }
@@ -169,7 +176,7 @@ export class ClientConnection implements LinkOwner {
     if (name === 'reset') return this.link ? BARRIER : LOCAL;
     if (name === 'auth' || name === 'hello' || name === 'quit' || this.deps.commands.has(name)) return LOCAL;
     if (unsupported(req)) return LOCAL;
-    return PROXY;
+    return this.deps.writeHooks?.wants(req) ? HOOKED : PROXY;
   }
 
   private forward(req: Request): void {
@@ -263,13 +270,28 @@ export class ClientConnection implements LinkOwner {
   // LinkOwner
 
   send(bytes: Buffer): void {
-    this.out.write(bytes);
+    if (this.hold) this.hold.bytes.push(bytes);
+    else this.out.write(bytes);
   }
 
   answered(n: number): void {
     this.inFlight -= n;
+    if (this.inFlight === 0 && this.hold) return this.afterHookedWrite(this.hold);
     if (this.inFlight === 0 && this.barrier) this.busy = this.barrier = false;
     this.pump();
+  }
+
+  private afterHookedWrite(hold: { req: Request; bytes: Buffer[] }): void {
+    const release = () => {
+      this.hold = null;
+      for (const bytes of hold.bytes) this.out.write(bytes);
+      this.busy = this.barrier = false;
+      this.pump();
+    };
+    this.deps.writeHooks!.afterWrite(hold.req).then(release, (err: unknown) => {
+      this.deps.log.warn({ err, client: this.id }, 'a write hook failed; replying anyway');
+      release();
+    });
   }
 
   protocolChanged(protocol: Protocol): void {
@@ -288,6 +310,10 @@ export class ClientConnection implements LinkOwner {
     this.link = null;
     this.out.peer = null;
     this.inFlight -= answered;
+    if (this.hold) {
+      for (const bytes of this.hold.bytes) this.out.write(bytes);
+      this.hold = null;
+    }
     if (this.inFlight === 0 && this.barrier) this.busy = this.barrier = false;
     // the client's transaction, watches or subscriptions died with the link: closing tells the client
     // library to reconnect and restore them, instead of silently going on without them

@@ -4,6 +4,7 @@ import { childLogger, type Logger } from '../log/logger.js';
 import { checkCommandTable, type CommandTable } from './commands.js';
 import { ClientConnection } from './connection.js';
 import { parseRedisUrl, type RedisTarget } from './redis-url.js';
+import type { WriteHooks } from './write-hooks.js';
 
 export interface GearsServerOptions {
   /** The Redis to proxy to: `redis://[[user]:password@]host[:port][/db]`. */
@@ -16,6 +17,8 @@ export interface GearsServerOptions {
   password?: string;
   commands: CommandTable;
   logger?: Logger;
+  /** Consulted for each proxied write (sync registrations); see write-hooks.ts. */
+  writeHooks?: WriteHooks;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -68,6 +71,7 @@ export class GearsServer {
       password: this.opts.password,
       log: this.log,
       onClose: (c) => this.clients.delete(c),
+      writeHooks: this.opts.writeHooks,
     });
     this.clients.add(conn);
   }
