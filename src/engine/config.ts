@@ -9,6 +9,8 @@ export interface BuiltinConfig {
   ExecutionMaxIdleTime: number;
   SendMsgRetries: number;
   PythonAttemptTraceback: boolean;
+  /** gearbox's own: events a registration queues before it drops new ones (counted as numDropped). */
+  MaxPendingEvents: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<BuiltinConfig> = {
@@ -19,6 +21,7 @@ export const DEFAULT_CONFIG: Readonly<BuiltinConfig> = {
   ExecutionMaxIdleTime: 5000,
   SendMsgRetries: 3,
   PythonAttemptTraceback: true,
+  MaxPendingEvents: 100000,
 };
 
 /** Options fixed when the server starts: changing them would mean rebuilding the worker pool under running executions. */

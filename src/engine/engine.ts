@@ -7,6 +7,7 @@ import { GearsConfig, type ConfigValue } from './config.js';
 import { GearsError } from './errors.js';
 import { Execution } from './execution.js';
 import { Executions } from './executions.js';
+import { Registrations } from './registrations/registrations.js';
 import { Requirements } from './requirements.js';
 import { readIdentity, STANDALONE_SHARD_ID, type ShardIdentity } from './identity.js';
 import { compileSource } from './worker/evaluate.js';
@@ -26,11 +27,18 @@ export interface ExecuteOptions {
   readonly unblocking?: boolean;
   /** npm specs to install before the source runs (RG.JSEXECUTE ... REQUIREMENTS). */
   readonly requirements?: readonly string[];
+  /** RG.JSEXECUTE ... ID <name>: the session the source's registrations belong to. */
+  readonly session?: string;
+  /** RG.JSEXECUTE ... UPGRADE: replace the session's registrations with the new ones, in one step. */
+  readonly upgrade?: boolean;
 }
 
 export type ExecuteOutcome =
   | { readonly kind: 'results'; readonly results: unknown[]; readonly errors: string[] }
-  | { readonly kind: 'id'; readonly id: string };
+  | { readonly kind: 'id'; readonly id: string }
+  | { readonly kind: 'registered'; readonly session: string; readonly ids: string[] };
+
+const EMPTY_REPORT = { results: [], errors: [], recordsRead: 0, readMs: 0, totalMs: 0, steps: [] };
 
 // Same parameter list as the worker compiles with, so a source that declares a name the runtime
 // provides fails here exactly as it would there.
@@ -53,6 +61,7 @@ export class Engine {
   readonly config: GearsConfig;
   readonly executions: Executions;
   readonly requirements: Requirements;
+  readonly registrations: Registrations;
   private readonly log: Logger;
   private readonly redis: Redis;
   private identity: ShardIdentity = { shardId: STANDALONE_SHARD_ID, clusterMode: false };
@@ -72,6 +81,15 @@ export class Engine {
       lazyConnect: true,
     });
     this.redis.on('error', (err) => this.log.debug({ err: err.message }, 'redis connection error'));
+    this.registrations = new Registrations({
+      redisUrl: options.redisUrl,
+      db: this.redis.options.db ?? 0,
+      pool: () => this.pool,
+      config: this.config,
+      executions: this.executions,
+      nextId: () => `${this.shardId}-${this.sequence++}`,
+      log: this.log,
+    });
   }
 
   /** Connects to Redis and starts the execution threads. A Redis that is down is waited for, not fatal. */
@@ -104,18 +122,36 @@ export class Engine {
       throw new GearsError((err as Error).message);
     }
     this.assertRedis();
+    this.registrations.checkName(options.session, options.upgrade === true);
     if (options.requirements?.length) await this.requirements.install(options.requirements);
     const execution = new Execution(`${this.shardId}-${this.sequence++}`, options.unblocking === true);
+    const sessionKey = this.registrations.newSessionKey();
     let sourceError: string | undefined;
+    let installed: Promise<ExecuteOutcome> | undefined;
     this.executions.add(execution);
     this.pool.submit(
-      { type: 'run', executionId: execution.id, source, config: this.config.snapshot() },
+      { type: 'run', executionId: execution.id, source, config: this.config.snapshot(), sessionKey },
       {
-        onMessage: (message) => {
+        onMessage: (message, thread) => {
           if (message.type === 'started') execution.start(message.steps);
           else if (message.type === 'progress') execution.recordsRead = message.recordsRead;
           else if (message.type === 'done') execution.complete(message.report);
-          else if (message.type === 'failed') {
+          else if (message.type === 'registered') {
+            const loaded = {
+              source,
+              requirements: options.requirements ?? [],
+              key: sessionKey,
+              thread,
+              plans: message.plans,
+            };
+            installed = this.registrations
+              .install(loaded, options.session, options.upgrade === true)
+              .then((s) => ({ kind: 'registered', session: s.name, ids: s.registrations.map((r) => r.id) }));
+            installed.then(
+              () => execution.complete(EMPTY_REPORT),
+              (err: Error) => execution.fail(err.message),
+            );
+          } else if (message.type === 'failed') {
             sourceError = message.message;
             execution.fail(message.message);
           }
@@ -127,6 +163,7 @@ export class Engine {
     await execution.whenFinished();
     this.executions.delete(execution.id);
     if (sourceError !== undefined) throw new GearsError(sourceError);
+    if (installed) return installed;
     return { kind: 'results', results: execution.results, errors: execution.errors };
   }
 
@@ -194,6 +231,7 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    this.registrations.close();
     await this.pool.close();
     this.redis.disconnect();
   }
@@ -211,6 +249,7 @@ export class Engine {
       (message: FromWorker & { type: 'log' }) =>
         this.log[message.level]({ execution: message.executionId }, message.message),
     );
+    this.pool.onRespawn = (thread) => this.registrations.respawned(thread);
   }
 
   private async refreshIdentity(): Promise<void> {
@@ -220,6 +259,7 @@ export class Engine {
       this.identity = identity;
       await this.pool.close();
       this.startPool();
+      for (let thread = 0; thread < this.pool.size; thread++) this.registrations.respawned(thread);
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'cannot read the shard identity');
     }

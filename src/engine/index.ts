@@ -5,3 +5,6 @@ export { Execution, type ExecutionStatus } from './execution.js';
 export { STANDALONE_SHARD_ID } from './identity.js';
 export { INTERNAL_PREFIX } from './readers/index.js';
 export { Requirements, type Requirement } from './requirements.js';
+export { Registration, type RegistrationMode } from './registrations/registration.js';
+export { DUPLICATE_TRIGGER, type Session } from './registrations/registry.js';
+export type { EventSource } from './registrations/event-source.js';

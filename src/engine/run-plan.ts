@@ -19,6 +19,8 @@ export interface RunDeps {
   readonly clusterMode?: boolean;
   readonly exchange?: Exchange;
   readonly profile?: boolean;
+  /** The records of one event: when given, they replace what the plan's reader would read. */
+  readonly records?: Batch;
   /** Called now and then with the number of records read so far. */
   readonly onProgress?: (recordsRead: number) => void;
 }
@@ -69,13 +71,17 @@ export async function runPlan(plan: Plan, deps: RunDeps): Promise<RunReport> {
   let readMs = 0;
   let lastProgress = started;
   try {
-    const iterator = reader({
-      redis: deps.redis,
-      shardId: deps.shardId,
-      arg,
-      options,
-      clusterMode: deps.clusterMode === true,
-    })[Symbol.asyncIterator]();
+    const iterator = (
+      deps.records
+        ? once(deps.records)
+        : reader({
+            redis: deps.redis,
+            shardId: deps.shardId,
+            arg,
+            options,
+            clusterMode: deps.clusterMode === true,
+          })
+    )[Symbol.asyncIterator]();
     for (;;) {
       const t = performance.now();
       const next = await iterator.next();
@@ -101,6 +107,10 @@ export async function runPlan(plan: Plan, deps: RunDeps): Promise<RunReport> {
     totalMs: performance.now() - started,
     steps,
   };
+}
+
+async function* once(batch: Batch): AsyncGenerator<Batch> {
+  yield batch;
 }
 
 /** Flushes stateful operators in order; what operator i emits at the end flows through i+1 onwards. */

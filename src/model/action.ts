@@ -2,6 +2,7 @@
 // inherited from the reader or GB, `requirements` lifted out, and the reader/action combinations
 // RedisGears refuses caught before anything is sent.
 import type { Action, ReaderName, RegisterOptions, RunOptions } from './plan.js';
+import { checkRegisterOptions } from './register-options.js';
 import type { ActionDefaults } from './types.js';
 
 export type RunCallOptions = RunOptions & { readonly requirements?: readonly string[] };
@@ -37,12 +38,16 @@ function defined(options: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }
 
-const BATCH_ONLY: readonly ReaderName[] = ['JavaScriptReader', 'ShardsIDReader'];
+const BATCH_ONLY: readonly ReaderName[] = ['JavaScriptReader', 'ShardsIDReader', 'KeysOnlyReader'];
 
 function checkCombination(kind: Action['kind'], reader: ReaderName, options: Record<string, unknown>): void {
   if (kind === 'register' && BATCH_ONLY.includes(reader)) {
-    throw new TypeError(`${reader} reads only in batch mode and cannot be registered; use run() instead`);
+    const instead = reader === 'KeysOnlyReader' ? '; register a KeysReader (with readValue: false) for key events' : '';
+    throw new TypeError(
+      `${reader} reads only in batch mode and cannot be registered (it has no event mode); use run() instead${instead}`,
+    );
   }
+  if (kind === 'register') checkRegisterOptions(reader, options);
   if (kind === 'register' && reader === 'CommandReader' && !options.trigger && !options.hook) {
     throw new TypeError(
       "CommandReader registration needs a trigger name (or a hook): register({ trigger: 'myCommand' }), answered by RG.TRIGGER myCommand ...",

@@ -7,6 +7,13 @@ export type * from './types.js';
 export type { ActionArg, RegisterCallOptions, RunCallOptions } from './action.js';
 export { isOptionsObject } from './action.js';
 export {
+  checkRegisterOptions,
+  KEYSPACE_EVENTS,
+  KEY_TYPES,
+  ON_FAILED_POLICIES,
+  REGISTER_MODES,
+} from './register-options.js';
+export {
   ClosedGearFunction,
   OpenGearFunction,
   type CloseResult,

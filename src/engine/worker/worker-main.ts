@@ -8,7 +8,8 @@ import { lower } from '../lower.js';
 import { errorMessage } from '../operators/index.js';
 import { runPlan, type RunReport } from '../run-plan.js';
 import { ensureReady, openRedis, transactionLink } from './links.js';
-import type { FromWorker, RunJob, WorkerSetup } from './protocol.js';
+import type { EventsJob, FromWorker, RunJob, SessionJob, ToWorker, WorkerSetup } from './protocol.js';
+import { describePlan, runEvents } from './session-events.js';
 import { describeSteps } from './steps-info.js';
 import { evaluateSource, requireFrom } from './evaluate.js';
 
@@ -19,6 +20,9 @@ const redis = openRedis(setup.redisUrl, 'gearbox-execution');
 let transactions: ReturnType<typeof openRedis> | undefined;
 
 const post = (message: FromWorker) => port.postMessage(message);
+
+/** Registering sources this thread holds: session key -> the plans it closed with register(). */
+const sessions = new Map<string, Plan[]>();
 
 async function runJob(job: RunJob): Promise<void> {
   const closed: Plan[] = [];
@@ -47,11 +51,16 @@ async function runJob(job: RunJob): Promise<void> {
       executionId: job.executionId,
       message: 'the source built no gear function: end it with .run() or .register()',
     });
+  if (runs.length === 0 && job.sessionKey !== undefined) {
+    sessions.set(job.sessionKey, closed);
+    return post({ type: 'registered', executionId: job.executionId, plans: closed.map(describePlan) });
+  }
   if (runs.length !== closed.length)
     return post({
       type: 'failed',
       executionId: job.executionId,
-      message: 'register() needs event support, which this gears server does not offer yet: use run() for a batch',
+      message:
+        'a source either runs one function or registers functions, not both: send the run() and the register() calls as separate sources',
     });
   if (runs.length > 1)
     return post({
@@ -89,8 +98,55 @@ function cloneableReport(report: RunReport): RunReport {
   return { ...report, results, errors };
 }
 
-port.on('message', (job: RunJob) => {
-  runJob(job).catch((err) => post({ type: 'failed', executionId: job.executionId, message: errorMessage(err) }));
+async function eventsJob(job: EventsJob): Promise<void> {
+  const plan = sessions.get(job.sessionKey)?.[job.index];
+  if (!plan) {
+    const message = 'the registration is no longer loaded on this thread';
+    return post({
+      type: 'events-done',
+      executionId: job.executionId,
+      outcomes: job.records.map(() => ({ ms: 0, errors: [message] })),
+    });
+  }
+  const outcomes = await runEvents({ redis, shardId: setup.shardId, clusterMode: setup.clusterMode }, plan, job);
+  try {
+    post({ type: 'events-done', executionId: job.executionId, outcomes });
+  } catch {
+    // a result that is not data: keep the counts, drop the results
+    post({
+      type: 'events-done',
+      executionId: job.executionId,
+      outcomes: outcomes.map(({ ms, errors, skipped }) => ({ ms, errors, skipped })),
+    });
+  }
+}
+
+/** onRegistered runs once the engine accepted the registrations; its failure is logged, not fatal. */
+async function sessionJob(job: SessionJob): Promise<void> {
+  if (job.type === 'unload') sessions.delete(job.sessionKey);
+  else {
+    const plans = sessions.get(job.sessionKey) ?? [];
+    for (let i = 0; i < plans.length; i++) {
+      const onRegistered = plans[i].action?.options.onRegistered;
+      if (typeof onRegistered !== 'function') continue;
+      try {
+        await onRegistered(job.ids[i]);
+      } catch (err) {
+        post({ type: 'log', level: 'warn', message: `onRegistered of ${job.ids[i]} failed: ${errorMessage(err)}` });
+      }
+    }
+  }
+  post({ type: 'session-done', executionId: job.executionId });
+}
+
+function handle(job: ToWorker): Promise<void> {
+  if (job.type === 'run') return runJob(job);
+  if (job.type === 'events') return eventsJob(job);
+  return sessionJob(job);
+}
+
+port.on('message', (job: ToWorker) => {
+  handle(job).catch((err) => post({ type: 'failed', executionId: job.executionId, message: errorMessage(err) }));
 });
 
 // A promise a function forgot to await must not end the thread and every execution queued on it.

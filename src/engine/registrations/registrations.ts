@@ -1,0 +1,241 @@
+// The engine's registrations: sessions loaded on execution threads, their registrations installed
+// in the registry, events run on the session's thread, RG.TRIGGER, and the RG.* management
+// operations. The engine hands it what a registering source built; this class owns what follows.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../../log/logger.js';
+import type { ReaderName } from '../../model/plan.js';
+import type { GearsConfig } from '../config.js';
+import { GearsError } from '../errors.js';
+import type { Executions } from '../executions.js';
+import type { WorkerPool } from '../worker/pool.js';
+import type { EventOutcome, FromWorker, RegisteredPlan, ToWorker } from '../worker/protocol.js';
+import type { EventSource } from './event-source.js';
+import { KeyEventSource } from './key-event-source.js';
+import { RegisteredExecutions } from './registered-executions.js';
+import { Registration } from './registration.js';
+import { Registry, type Session } from './registry.js';
+
+export interface RegistrationsDeps {
+  readonly redisUrl: string;
+  readonly db: number;
+  readonly pool: () => WorkerPool;
+  readonly config: GearsConfig;
+  readonly executions: Executions;
+  readonly nextId: () => string;
+  readonly log: Logger;
+}
+
+/** What a registering source turned into on a thread, for `install`. */
+export interface Loaded {
+  readonly source: string;
+  readonly requirements: readonly string[];
+  readonly key: string;
+  readonly thread: number;
+  readonly plans: readonly RegisteredPlan[];
+}
+
+export interface TriggerOutcome {
+  readonly results: unknown[];
+  readonly errors: string[];
+}
+
+export class Registrations {
+  readonly registry = new Registry();
+  private readonly keyEvents: KeyEventSource;
+  private readonly sources: Partial<Record<ReaderName, EventSource>>;
+  private readonly listed: RegisteredExecutions;
+
+  constructor(private readonly deps: RegistrationsDeps) {
+    this.keyEvents = new KeyEventSource(deps.redisUrl, deps.db, this.registry, deps.log);
+    this.sources = { KeysReader: this.keyEvents };
+    this.listed = new RegisteredExecutions(
+      deps.executions,
+      () => deps.config.get('MaxExecutionsPerRegistration'),
+      deps.nextId,
+    );
+  }
+
+  /** A fresh key for a session version on a thread. */
+  newSessionKey(): string {
+    return randomUUID();
+  }
+
+  /** Refuses a taken session name unless upgrading (RedisGears' words). */
+  checkName(name: string | undefined, upgrade: boolean): void {
+    if (name !== undefined && !upgrade && this.registry.session(name)) {
+      throw new GearsError(`Session ${name} already exists: send it with UPGRADE to replace its registrations`);
+    }
+  }
+
+  /**
+   * Installs what a source registered as session `name` (a new one when undefined), replacing the
+   * session's previous registrations in the same step when upgrading. Refused installs unload.
+   */
+  async install(loaded: Loaded, name: string | undefined, upgrade: boolean, ids?: readonly string[]): Promise<Session> {
+    this.checkName(name, upgrade);
+    const place = { name: name ?? randomUUID(), key: loaded.key, thread: loaded.thread };
+    const registrations = loaded.plans.map(
+      (plan, index) =>
+        new Registration(ids?.[index] ?? this.deps.nextId(), place, index, plan, this.runEvents, () =>
+          this.deps.config.get('MaxPendingEvents'),
+        ),
+    );
+    const session: Session = { ...place, source: loaded.source, requirements: loaded.requirements, registrations };
+    const previous = this.registry.session(place.name);
+    try {
+      this.registry.check(session, previous);
+      // event sources subscribe before the swap, so nothing sent after the reply is missed
+      for (const reg of registrations) await this.sources[reg.reader]?.added(reg);
+      this.registry.install(session, previous);
+    } catch (err) {
+      this.send(loaded.thread, {
+        type: 'unload',
+        executionId: `unload:${loaded.key}`,
+        sessionKey: loaded.key,
+        ids: [],
+      });
+      throw err;
+    }
+    if (previous) this.retire(previous.registrations);
+    this.send(place.thread, {
+      type: 'activate',
+      executionId: `activate:${place.key}`,
+      sessionKey: place.key,
+      ids: registrations.map((r) => r.id),
+    });
+    return session;
+  }
+
+  /** RG.UNREGISTER: the registration stops taking events; queued ones still run. */
+  unregister(id: string): void {
+    const reg = this.registry.get(id);
+    if (!reg)
+      throw new GearsError(`execution is not registered: no registration ${id} (RG.DUMPREGISTRATIONS lists them)`);
+    this.registry.remove(reg);
+    this.retire([reg]);
+  }
+
+  /** RG.PAUSEREGISTRATIONS / RG.UNPAUSEREGISTRATIONS: all ids must exist, or nothing changes. */
+  setPaused(ids: readonly string[], paused: boolean): void {
+    const regs = ids.map((id) => {
+      const reg = this.registry.get(id);
+      if (!reg) throw new GearsError(`Execution ${id} does not exist on this shard (RG.DUMPREGISTRATIONS lists them)`);
+      return reg;
+    });
+    for (const reg of regs) reg.paused = paused;
+  }
+
+  clearStats(): void {
+    for (const reg of this.registry.all()) reg.stats.clear();
+  }
+
+  /** RG.TRIGGER: runs the trigger's function on `[trigger, ...args]` and answers with its outcome. */
+  async trigger(name: string, args: readonly string[]): Promise<TriggerOutcome> {
+    const reg = this.registry.trigger(name);
+    if (!reg) throw new GearsError(`ERR subcommand not found: no registration answers trigger '${name}'`);
+    if (reg.paused) throw new GearsError(`ERR trigger '${name}' is paused (RG.UNPAUSEREGISTRATIONS ${reg.id})`);
+    let outcome: EventOutcome;
+    try {
+      [outcome] = await this.runEvents(reg, [[name, ...args]]);
+    } catch (err) {
+      reg.stats.aborted(1, (err as Error).message);
+      throw new GearsError(`ERR Could not trigger execution, ${(err as Error).message}`);
+    }
+    reg.stats.record(outcome);
+    return { results: outcome.results ?? [], errors: outcome.errors };
+  }
+
+  /** Does a write to `keys` (null: unknown keys) concern a sync registration? */
+  wantsSync(keys: readonly string[] | null): boolean {
+    const sync = this.registry.syncKeyRegistrations();
+    if (sync.length === 0) return false;
+    return keys === null || keys.some((key) => sync.some((reg) => reg.matches(key)));
+  }
+
+  /** Resolves once the sync registrations ran every key event notified before now. */
+  async syncFence(): Promise<void> {
+    await this.keyEvents.fence();
+    await Promise.all(this.registry.syncKeyRegistrations().map((r) => r.queue.settled()));
+  }
+
+  /** A thread was replaced: its sessions are loaded again (ahead of their waiting events). */
+  respawned(thread: number): void {
+    const held = this.registry.allSessions().filter((s) => s.thread === thread);
+    for (const session of held.reverse()) {
+      const ids = session.registrations.map((r) => r.id);
+      this.send(
+        thread,
+        { type: 'activate', executionId: `activate:${session.key}`, sessionKey: session.key, ids },
+        true,
+      );
+      this.send(
+        thread,
+        {
+          type: 'run',
+          executionId: `reload:${session.key}`,
+          source: session.source,
+          config: this.deps.config.snapshot(),
+          sessionKey: session.key,
+        },
+        true,
+      );
+    }
+  }
+
+  close(): void {
+    for (const source of new Set(Object.values(this.sources))) source.close();
+  }
+
+  /** Registrations that no longer take events: sources forget them, their thread forgets them once drained. */
+  private retire(regs: readonly Registration[]): void {
+    for (const reg of regs) this.sources[reg.reader]?.removed(reg);
+    const sessions = new Map(regs.map((r) => [r.session.key, r.session]));
+    void Promise.all(regs.map((r) => r.queue.settled())).then(() => {
+      for (const reg of regs) this.listed.forget(reg.id);
+      for (const place of sessions.values()) {
+        const live = this.registry.allSessions().some((s) => s.key === place.key);
+        if (!live)
+          this.send(place.thread, {
+            type: 'unload',
+            executionId: `unload:${place.key}`,
+            sessionKey: place.key,
+            ids: [],
+          });
+      }
+    });
+  }
+
+  private readonly runEvents = (reg: Registration, records: unknown[]): Promise<EventOutcome[]> =>
+    new Promise((resolve, reject) => {
+      const executionId = `events:${reg.id}`;
+      const keep = this.deps.config.get('MaxExecutionsPerRegistration');
+      this.deps.pool().submit(
+        { type: 'events', executionId, sessionKey: reg.session.key, index: reg.index, records, keep },
+        {
+          onMessage: (message: FromWorker) => {
+            if (message.type === 'events-done') {
+              this.listed.add(reg.id, message.outcomes);
+              resolve(message.outcomes);
+            } else if (message.type === 'failed') reject(new Error(message.message));
+          },
+          onLost: (reason) => reject(new Error(reason)),
+        },
+        reg.session.thread,
+      );
+    });
+
+  /** A job of the engine's own on a thread; failures are logged. */
+  private send(thread: number, job: ToWorker, first = false): void {
+    this.deps.pool().submit(
+      job,
+      {
+        onMessage: (message) => {
+          if (message.type === 'failed') this.deps.log.warn({ job: job.executionId }, message.message);
+        },
+        onLost: (reason) => this.deps.log.debug({ job: job.executionId }, reason),
+      },
+      thread,
+      first,
+    );
+  }
+}
