@@ -540,20 +540,23 @@ export class ClientConnection implements LinkOwner {
     if (link === this.own) this.own = null;
     if (link === this.shared) this.shared = null;
     if (link === this.current) this.current = null;
-    if (link === this.tunnel || (loss.connected && !loss.refused && (pending > 0 || link.isDedicated))) {
-      // Redis closed or killed this client's connection (or one carrying its commands): as on Redis,
-      // the client's connection closes, and its library reconnects and restores what it needs
+    if (link === this.tunnel || (loss.connected && !loss.refused && (pending > 0 || link.state.held))) {
+      // Redis closed or killed a connection that held this client's state or carried its commands: as
+      // on Redis, the client's connection closes, and its library reconnects and restores what it needs.
+      // (An idle link of its own that held nothing is simply opened again when needed.)
       this.inFlight -= pending;
       return this.end();
     }
     // Redis could not be reached, or refused the link's setup: each pending command gets the error
     const error = Buffer.from(`-${loss.message}\r\n`);
     this.inFlight -= pending;
-    if (this.probing !== null) {
-      const silent = this.probing.silent;
+    const probing = this.probing;
+    if (probing !== null) {
       this.probing = null;
       this.busy = false;
-      if (!silent) this.out.write(error);
+      // rights cannot be checked without Redis: reading the server's own state needs none, the rest waits
+      if (!loss.connected && probing.right === 'read') this.execute(probing.req, probing.silent);
+      else if (!probing.silent) this.out.write(error);
     } else {
       for (let i = 0; i < pending; i++) this.out.write(error);
     }

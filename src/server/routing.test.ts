@@ -28,4 +28,5 @@ test('which link: stateless commands share, stateful ones get the client its own
   assert.equal(b('client', 'reply', 'off'), 'sticky');
   assert.equal(b('client', 'PAUSE', '10'), 'any');
   assert.equal(b('client', 'getname'), 'any');
+  assert.equal(b('client', 'setinfo', 'lib-name', 'x'), 'any');
 });

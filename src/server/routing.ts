@@ -45,8 +45,13 @@ export type Binding =
 
 const STATEFUL = new Set(['multi', 'exec', 'discard', 'watch', 'unwatch', ...SUBSCRIBE_COMMANDS]);
 const STICKY = new Set(['monitor', 'readonly', 'readwrite', 'asking', 'replconf']);
-/** CLIENT subcommands that neither read nor change the calling connection. */
-const CLIENT_STATELESS = new Set(['pause', 'unpause', 'kill', 'unblock', 'help', 'getname']);
+/**
+ * CLIENT subcommands that neither read nor change the calling connection, plus SETINFO: client
+ * libraries send it on connect (ioredis, node-redis), and pinning every such client to a link of its
+ * own would end multiplexing for them; its only effect is a label in CLIENT LIST, which shows the
+ * shared link's then.
+ */
+const CLIENT_STATELESS = new Set(['pause', 'unpause', 'kill', 'unblock', 'help', 'getname', 'setinfo']);
 
 const blocking = new Set(list.filter((name) => hasFlag(name, 'blocking')));
 
