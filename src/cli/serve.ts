@@ -1,6 +1,6 @@
 import { Engine } from '../engine/index.js';
 import { childLogger, setLogLevel, type LogLevel } from '../log/logger.js';
-import { GearsServer } from '../server/index.js';
+import { GearsServer, syncWriteHooks } from '../server/index.js';
 import { gearsCommands } from '../server/rg/index.js';
 
 export interface ServeOptions {
@@ -34,6 +34,7 @@ export async function startGearsServer(options: ServeOptions): Promise<RunningSe
     password: options.password,
     commands: gearsCommands(engine),
     logger: log,
+    writeHooks: syncWriteHooks(engine.registrations),
   });
   const address = await server.listen();
   return {

@@ -23,6 +23,7 @@ import { type Request, RequestReader } from './resp/request.js';
 import { ProtocolError } from './resp/scan.js';
 import { bindingOf, type Route, routeOf } from './routing.js';
 import { Session } from './session.js';
+import type { WriteHooks } from './write-hooks.js';
 import { BatchWriter } from './writer.js';
 
 export interface ConnectionDeps {
@@ -34,6 +35,8 @@ export interface ConnectionDeps {
   readonly shared: SharedLinks;
   readonly log: Logger;
   readonly onClose: (conn: ClientConnection) => void;
+  /** Sync registrations: a write they want is answered only once they ran (write-hooks.ts). */
+  readonly writeHooks?: WriteHooks;
 }
 
 const RESET_REPLY = new SimpleString('RESET');
@@ -93,6 +96,8 @@ export class ClientConnection implements LinkOwner {
   /** SYNC/PSYNC made the connection a byte tunnel to this link. */
   private tunnel: RedisLink | null = null;
   private abort: AbortController | null = null;
+  /** A write the write hooks want, in flight, and its reply bytes held until the hook is done. */
+  private hold: { req: Request; bytes: Buffer[] } | null = null;
 
   constructor(
     private readonly socket: Socket,
@@ -177,8 +182,16 @@ export class ClientConnection implements LinkOwner {
       }
       const route = routeOf(req.name, this.deps.commands);
       if (route === 'relay') {
+        if (this.deps.writeHooks?.wants(req)) {
+          // a barrier whose reply is held until the hook is done, so later replies stay behind it
+          if (this.inFlight > 0) return;
+          this.hold = { req, bytes: [] };
+          this.busy = this.barrier = true;
+        }
         if (!this.forward(req)) return;
         this.head++;
+        // silenced by CLIENT REPLY: no reply to wait for
+        if (this.hold !== null && this.inFlight === 0) this.afterHookedWrite(this.hold);
         continue;
       }
       // everything else runs once every earlier reply is out
@@ -526,17 +539,40 @@ export class ClientConnection implements LinkOwner {
   // LinkOwner
 
   relay(bytes: Buffer): void {
-    this.out.write(bytes);
+    if (this.hold !== null) this.hold.bytes.push(bytes);
+    else this.out.write(bytes);
   }
 
   answered(expect: Expect, frame: Buffer): void {
     this.inFlight--;
     if (expect !== 'reply') this.settle(expect, frame);
+    if (this.inFlight === 0 && this.hold !== null) return this.afterHookedWrite(this.hold);
     if (this.barrier && this.inFlight === 0) this.busy = this.barrier = false;
     if (!this.busy) this.pump();
   }
 
+  private afterHookedWrite(hold: { req: Request; bytes: Buffer[] }): void {
+    const release = (): void => {
+      if (this.hold !== hold) return;
+      this.releaseHold();
+      this.busy = this.barrier = false;
+      this.pump();
+    };
+    (this.deps.writeHooks as WriteHooks).afterWrite(hold.req).then(release, (err: unknown) => {
+      this.deps.log.warn({ err, client: this.id }, 'a write hook failed; replying anyway');
+      release();
+    });
+  }
+
+  private releaseHold(): void {
+    const hold = this.hold;
+    if (hold === null) return;
+    this.hold = null;
+    for (const bytes of hold.bytes) this.out.write(bytes);
+  }
+
   lost(link: RedisLink, pending: number, loss: LinkLoss): void {
+    this.releaseHold();
     if (link === this.own) this.own = null;
     if (link === this.shared) this.shared = null;
     if (link === this.current) this.current = null;

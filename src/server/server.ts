@@ -6,6 +6,7 @@ import { ClientConnection } from './connection.js';
 import type { Credentials } from './link/setup.js';
 import { SharedLinks } from './link/shared.js';
 import { parseRedisUrl, type RedisTarget } from './redis-url.js';
+import type { WriteHooks } from './write-hooks.js';
 
 export interface GearsServerOptions {
   /** The Redis to proxy to: `redis://[[user]:password@]host[:port][/db]`. */
@@ -18,6 +19,8 @@ export interface GearsServerOptions {
   password?: string;
   commands: CommandTable;
   logger?: Logger;
+  /** Consulted for each proxied write (sync registrations); see write-hooks.ts. */
+  writeHooks?: WriteHooks;
 }
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -77,6 +80,7 @@ export class GearsServer {
       shared: this.shared,
       log: this.log,
       onClose: (c) => this.clients.delete(c),
+      writeHooks: this.opts.writeHooks,
     });
     this.clients.add(conn);
   }

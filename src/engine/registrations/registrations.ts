@@ -145,6 +145,10 @@ export class Registrations {
     return { results: outcome.results ?? [], errors: outcome.errors };
   }
 
+  get hasSync(): boolean {
+    return this.registry.syncKeyRegistrations().length > 0;
+  }
+
   /** Does a write to `keys` (null: unknown keys) concern a sync registration? */
   wantsSync(keys: readonly string[] | null): boolean {
     const sync = this.registry.syncKeyRegistrations();

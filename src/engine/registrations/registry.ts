@@ -17,8 +17,9 @@ export class Registry {
   private readonly byId = new Map<string, Registration>();
   private readonly sessions = new Map<string, Session>();
   private readonly triggers = new Map<string, Registration>();
-  /** KeysReader registrations, the ones key events are matched against. */
+  /** KeysReader registrations, the ones key events are matched against, and the sync ones among them. */
   private keyRegistrations: Registration[] = [];
+  private syncRegistrations: Registration[] = [];
 
   get(id: string): Registration | undefined {
     return this.byId.get(id);
@@ -45,8 +46,8 @@ export class Registry {
   }
 
   /** Sync KeysReader registrations, for the write hook. */
-  syncKeyRegistrations(): Registration[] {
-    return this.keyRegistrations.filter((r) => r.mode === 'sync');
+  syncKeyRegistrations(): readonly Registration[] {
+    return this.syncRegistrations;
   }
 
   /** Offers a key event to every KeysReader registration it concerns. */
@@ -88,13 +89,18 @@ export class Registry {
       this.byId.set(reg.id, reg);
       if (reg.trigger !== undefined) this.triggers.set(reg.trigger, reg);
     }
-    this.keyRegistrations = this.all().filter((r) => r.reader === 'KeysReader');
+    this.indexKeyRegistrations(this.all().filter((r) => r.reader === 'KeysReader'));
+  }
+
+  private indexKeyRegistrations(regs: Registration[]): void {
+    this.keyRegistrations = regs;
+    this.syncRegistrations = regs.filter((r) => r.mode === 'sync');
   }
 
   /** Removes one registration; returns its session if that was the session's last one. */
   remove(reg: Registration): Session | undefined {
     this.detach(reg);
-    this.keyRegistrations = this.keyRegistrations.filter((r) => r !== reg);
+    this.indexKeyRegistrations(this.keyRegistrations.filter((r) => r !== reg));
     const session = this.sessions.get(reg.session.name);
     if (!session || session.key !== reg.session.key) return undefined;
     const left = session.registrations.filter((r) => r !== reg);

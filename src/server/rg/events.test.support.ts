@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { Engine } from '../../engine/index.js';
 import { startRedis, type RedisProcess } from '../../../test/support/redis.js';
 import { GearsServer } from '../server.js';
+import { syncWriteHooks } from '../write-hooks.js';
 import { gearsCommands } from './index.js';
 
 export interface EventStack {
@@ -24,7 +25,12 @@ export function useEventStack(): EventStack {
   before(async () => {
     stack.redis = await startRedis();
     stack.engine = await Engine.start({ redisUrl: stack.redis.url, config: { ExecutionThreads: 2 } });
-    stack.server = new GearsServer({ redisUrl: stack.redis.url, port: 0, commands: gearsCommands(stack.engine) });
+    stack.server = new GearsServer({
+      redisUrl: stack.redis.url,
+      port: 0,
+      commands: gearsCommands(stack.engine),
+      writeHooks: syncWriteHooks(stack.engine.registrations),
+    });
     stack.port = (await stack.server.listen()).port;
     stack.client = new Redis(stack.port, '127.0.0.1');
     stack.direct = new Redis(stack.redis.url);
