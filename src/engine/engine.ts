@@ -9,6 +9,8 @@ import { Execution } from './execution.js';
 import { Executions } from './executions.js';
 import { Registrations } from './registrations/registrations.js';
 import { Requirements } from './requirements.js';
+import { redisAddress } from './redis-address.js';
+import { credentialsHint, RedisHealth } from './redis-health.js';
 import { readIdentity, STANDALONE_SHARD_ID, type ShardIdentity } from './identity.js';
 import { compileSource } from './worker/evaluate.js';
 import { WorkerPool } from './worker/pool.js';
@@ -27,6 +29,8 @@ export interface ExecuteOptions {
   readonly unblocking?: boolean;
   /** npm specs to install before the source runs (RG.JSEXECUTE ... REQUIREMENTS). */
   readonly requirements?: readonly string[];
+  /** A blocking execution is aborted when this is (its client went away); UNBLOCKING ones go on. */
+  readonly signal?: AbortSignal;
   /** RG.JSEXECUTE ... ID <name>: the session the source's registrations belong to. */
   readonly session?: string;
   /** RG.JSEXECUTE ... UPGRADE: replace the session's registrations with the new ones, in one step. */
@@ -64,6 +68,7 @@ export class Engine {
   readonly registrations: Registrations;
   private readonly log: Logger;
   private readonly redis: Redis;
+  private readonly health: RedisHealth;
   private identity: ShardIdentity = { shardId: STANDALONE_SHARD_ID, clusterMode: false };
   private pool!: WorkerPool;
   private sequence = 0;
@@ -80,7 +85,7 @@ export class Engine {
       connectionName: 'gearbox-engine',
       lazyConnect: true,
     });
-    this.redis.on('error', (err) => this.log.debug({ err: err.message }, 'redis connection error'));
+    this.health = new RedisHealth(this.redis, redisAddress(options.redisUrl), this.log);
     this.registrations = new Registrations({
       redisUrl: options.redisUrl,
       db: this.redis.options.db ?? 0,
@@ -107,7 +112,11 @@ export class Engine {
       await engine.redis.connect();
       engine.identity = await readIdentity(engine.redis);
     } catch (err) {
-      engine.log.warn({ err: (err as Error).message }, `cannot reach Redis at ${options.redisUrl} yet; will retry`);
+      const address = redisAddress(options.redisUrl);
+      const message = (err as Error).message;
+      engine.log.warn(
+        credentialsHint(message, address) ?? `cannot reach Redis at ${address} yet (${message}); will retry`,
+      );
       engine.redis.once('ready', () => void engine.refreshIdentity());
     }
     engine.startPool();
@@ -132,7 +141,8 @@ export class Engine {
     } catch (err) {
       throw new GearsError((err as Error).message);
     }
-    this.assertRedis();
+    await this.health.ready();
+    this.assertQueueRoom();
     this.registrations.checkName(options.session, options.upgrade === true);
     if (options.requirements?.length) await this.requirements.install(options.requirements);
     const execution = new Execution(`${this.shardId}-${this.sequence++}`, options.unblocking === true);
@@ -167,11 +177,14 @@ export class Engine {
             execution.fail(message.message);
           }
         },
-        onLost: (reason) => (reason === 'aborted' ? execution.abort() : execution.fail(reason)),
+        onLost: (reason) => execution.abort(reason === 'aborted' ? undefined : reason),
       },
     );
     if (options.unblocking) return { kind: 'id', id: execution.id };
+    const stop = () => !execution.finished && this.abort(execution.id);
+    options.signal?.addEventListener('abort', stop, { once: true });
     await execution.whenFinished();
+    options.signal?.removeEventListener('abort', stop);
     this.executions.delete(execution.id);
     if (sourceError !== undefined) throw new GearsError(sourceError);
     if (installed) return installed;
@@ -244,6 +257,7 @@ export class Engine {
   async close(): Promise<void> {
     this.registrations.close();
     await this.pool.close();
+    this.health.stop();
     this.redis.disconnect();
   }
 
@@ -256,6 +270,7 @@ export class Engine {
         lowestSlot: 0,
         clusterMode: this.clusterMode,
         requirementsDir: this.requirements.dir,
+        maxMemoryMb: this.config.get('ExecutionMaxMemory'),
       },
       (message: FromWorker & { type: 'log' }) =>
         this.log[message.level]({ execution: message.executionId }, message.message),
@@ -276,10 +291,13 @@ export class Engine {
     }
   }
 
-  private assertRedis(): void {
-    if (this.redis.status !== 'ready')
+  /** Submissions wait for a free execution thread in a bounded queue, so a flood cannot grow memory. */
+  private assertQueueRoom(): void {
+    const max = this.config.get('MaxQueuedExecutions');
+    if (this.pool.queued >= max)
       throw new GearsError(
-        `cannot reach Redis at ${this.options.redisUrl} (${this.redis.status}): start Redis or check --redis`,
+        `${this.pool.queued} executions are already waiting for an execution thread (MaxQueuedExecutions ${max}): ` +
+          'retry later, or raise it with RG.CONFIGSET MaxQueuedExecutions',
       );
   }
 }

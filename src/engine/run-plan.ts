@@ -3,6 +3,7 @@ import type { Plan, RunOptions } from '../model/plan.js';
 import { lower, type Primitive } from './lower.js';
 import {
   ErrorSink,
+  errorMessage,
   LOCAL_EXCHANGE,
   isThenable,
   makeOperator,
@@ -23,6 +24,11 @@ export interface RunDeps {
   readonly records?: Batch;
   /** Called now and then with the number of records read so far. */
   readonly onProgress?: (recordsRead: number) => void;
+  /**
+   * Aborted when the run cannot go on honestly (Redis went away under it): no more batches are read,
+   * and the report says why instead of passing partial results off as a finished run.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface StepReport {
@@ -38,6 +44,8 @@ export interface RunReport {
   readonly readMs: number;
   readonly totalMs: number;
   readonly steps: StepReport[];
+  /** Why the run stopped before its reader was done, if it did. */
+  readonly interrupted?: string;
 }
 
 const PROGRESS_EVERY_MS = 250;
@@ -65,6 +73,14 @@ export async function runPlan(plan: Plan, deps: RunDeps): Promise<RunReport> {
     for (const record of current) results.push(record);
   };
 
+  const signal = deps.signal;
+  let interrupted: string | undefined;
+  const interrupt = (): void => {
+    interrupted ??= errorMessage(signal?.reason);
+    errors.close();
+  };
+  signal?.addEventListener('abort', interrupt, { once: true });
+
   const reader = READERS[plan.reader.name];
   const arg = plan.action?.arg ?? plan.reader.defaultArg;
   let recordsRead = 0;
@@ -83,6 +99,7 @@ export async function runPlan(plan: Plan, deps: RunDeps): Promise<RunReport> {
           })
     )[Symbol.asyncIterator]();
     for (;;) {
+      if (signal?.aborted) break;
       const t = performance.now();
       const next = await iterator.next();
       readMs += performance.now() - t;
@@ -95,13 +112,16 @@ export async function runPlan(plan: Plan, deps: RunDeps): Promise<RunReport> {
       await through(next.value, 0);
     }
   } catch (err) {
-    errors.add(err);
+    if (!signal?.aborted) errors.add(err);
   }
-  await finish(operators, steps, profile, through);
+  if (!signal?.aborted) await finish(operators, steps, profile, through);
+  signal?.removeEventListener('abort', interrupt);
+  if (signal?.aborted) interrupt();
   const convert = options.convertToStr !== false;
   return {
-    results: convert ? results.map(toResult) : results,
+    results: interrupted !== undefined ? [] : convert ? results.map(toResult) : results,
     errors: errors.messages,
+    interrupted,
     recordsRead,
     readMs,
     totalMs: performance.now() - started,

@@ -1,3 +1,6 @@
+import type { ErrorSink } from './error-sink.js';
+
+export { ErrorSink } from './error-sink.js';
 export type Batch = unknown[];
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -5,14 +8,6 @@ export type MaybePromise<T> = T | Promise<T>;
 export interface Operator {
   push(batch: Batch): MaybePromise<Batch>;
   finish(): MaybePromise<Batch>;
-}
-
-/** Collects the messages of callbacks that threw; the record that made them is dropped, the run goes on. */
-export class ErrorSink {
-  readonly messages: string[] = [];
-  add(err: unknown): void {
-    this.messages.push(errorMessage(err));
-  }
 }
 
 export function errorMessage(err: unknown): string {

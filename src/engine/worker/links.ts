@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { TransactionLink } from '../../runtime/index.js';
 import { installScripts } from '../readers/index.js';
+import { redisAddress } from '../redis-address.js';
 
 const READY_TIMEOUT_MS = 3000;
 
@@ -17,7 +18,7 @@ export async function ensureReady(redis: Redis, url: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       redis.off('ready', onReady);
-      reject(new Error(`cannot reach Redis at ${url} (${redis.status}): start Redis or check --redis`));
+      reject(new Error(`cannot reach Redis at ${redisAddress(url)} (${redis.status}): start Redis or check --redis`));
     }, READY_TIMEOUT_MS);
     const onReady = () => {
       clearTimeout(timer);

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { overCapMessage } from './memory-guard.js';
 import { JOB_ENDS, type FromWorker, type ToWorker, type WorkerSetup } from './protocol.js';
 
 export interface JobHandlers {
@@ -48,6 +49,11 @@ export class WorkerPool {
     return this.slots.length;
   }
 
+  /** Jobs waiting for any free thread (pinned event jobs have their own bounds). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   /** Queues a job for any thread, or for thread `thread`; `first` puts it ahead of that thread's queue. */
   submit(job: ToWorker, handlers: JobHandlers, thread?: number, first = false): void {
     if (this.closed) return handlers.onLost('the gears server is shutting down');
@@ -85,13 +91,23 @@ export class WorkerPool {
   }
 
   private spawn(index: number, pinned: Queued[]): void {
-    const worker = new Worker(WORKER_URL, { workerData: this.setup });
+    const worker = new Worker(WORKER_URL, {
+      workerData: this.setup,
+      // V8's own limit for the heap; memory-guard.ts adds the Buffers V8 does not count
+      resourceLimits: { maxOldGenerationSizeMb: this.setup.maxMemoryMb },
+    });
     const slot: Slot = { index, worker, pinned };
     this.slots[index] = slot;
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'log') return this.onLog(message);
       const current = slot.job;
       if (!current) return;
+      if (message.type === 'exhausted') {
+        // over its memory cap: the thread goes, and what the function held in it with it
+        lost(message.message);
+        void worker.terminate();
+        return;
+      }
       current.handlers.onMessage(message, index);
       if (JOB_ENDS.has(message.type)) {
         slot.job = undefined;
@@ -110,7 +126,13 @@ export class WorkerPool {
       this.onRespawn(index);
       this.dispatch();
     };
-    worker.on('error', (err: Error) => lost(`the execution thread crashed: ${err.message}`));
+    worker.on('error', (err: NodeJS.ErrnoException) =>
+      lost(
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? overCapMessage(this.setup.maxMemoryMb)
+          : `the execution thread crashed: ${err.message}`,
+      ),
+    );
     worker.on('exit', (code) => lost(`the execution thread exited with code ${code}`));
   }
 

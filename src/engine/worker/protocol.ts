@@ -10,6 +10,8 @@ export interface WorkerSetup {
   readonly clusterMode: boolean;
   /** Where REQUIREMENTS are installed; require() looks there first. */
   readonly requirementsDir?: string;
+  /** ExecutionMaxMemory: megabytes of heap and Buffers the thread may hold. */
+  readonly maxMemoryMb: number;
 }
 
 export interface RunJob {
@@ -71,6 +73,8 @@ export type FromWorker =
   | { readonly type: 'progress'; readonly executionId: string; readonly recordsRead: number }
   | { readonly type: 'done'; readonly executionId: string; readonly report: RunReport }
   | { readonly type: 'failed'; readonly executionId: string; readonly message: string }
+  /** The thread is over its memory cap: the execution fails and the thread must be replaced. */
+  | { readonly type: 'exhausted'; readonly executionId: string; readonly message: string }
   | { readonly type: 'registered'; readonly executionId: string; readonly plans: RegisteredPlan[] }
   | { readonly type: 'events-done'; readonly executionId: string; readonly outcomes: EventOutcome[] }
   | { readonly type: 'session-done'; readonly executionId: string }

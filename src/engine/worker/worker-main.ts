@@ -12,6 +12,8 @@ import type { EventsJob, FromWorker, RunJob, SessionJob, ToWorker, WorkerSetup }
 import { describePlan, runEvents } from './session-events.js';
 import { describeSteps } from './steps-info.js';
 import { evaluateSource, requireFrom } from './evaluate.js';
+import { watchMemory } from './memory-guard.js';
+import { redisAddress } from '../redis-address.js';
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
@@ -20,6 +22,27 @@ const redis = openRedis(setup.redisUrl, 'gearbox-execution');
 let transactions: ReturnType<typeof openRedis> | undefined;
 
 const post = (message: FromWorker) => port.postMessage(message);
+
+let lastRedisError: string | undefined;
+redis.on('error', (err: NodeJS.ErrnoException) => (lastRedisError = err.code ?? err.message));
+redis.on('ready', () => (lastRedisError = undefined));
+
+/**
+ * Aborted when the thread's link to Redis drops during a run: every read and write after that would
+ * fail, so the run stops and reports the one cause instead of a partial result and thousands of errors.
+ */
+function redisLoss(): { signal: AbortSignal; stop(): void } {
+  const controller = new AbortController();
+  const onClose = () =>
+    controller.abort(
+      new Error(
+        `lost the connection to Redis at ${redisAddress(setup.redisUrl)} during the execution ` +
+          `(${lastRedisError ?? 'closed by Redis: CLIENT KILL, a timeout or a restart'})`,
+      ),
+    );
+  redis.once('close', onClose);
+  return { signal: controller.signal, stop: () => redis.off('close', onClose) };
+}
 
 /** Registering sources this thread holds: session key -> the plans it closed with register(). */
 const sessions = new Map<string, Plan[]>();
@@ -70,13 +93,20 @@ async function runJob(job: RunJob): Promise<void> {
     });
   const plan = runs[0];
   post({ type: 'started', executionId: job.executionId, steps: describeSteps(lower(plan.steps)) });
-  const report = await runPlan(plan, {
-    redis,
-    shardId: setup.shardId,
-    clusterMode: setup.clusterMode,
-    profile: job.config.ProfileExecutions === true,
-    onProgress: (recordsRead) => post({ type: 'progress', executionId: job.executionId, recordsRead }),
-  });
+  const loss = redisLoss();
+  let report: RunReport;
+  try {
+    report = await runPlan(plan, {
+      redis,
+      shardId: setup.shardId,
+      clusterMode: setup.clusterMode,
+      profile: job.config.ProfileExecutions === true,
+      onProgress: (recordsRead) => post({ type: 'progress', executionId: job.executionId, recordsRead }),
+      signal: loss.signal,
+    });
+  } finally {
+    loss.stop();
+  }
   try {
     post({ type: 'done', executionId: job.executionId, report });
   } catch {
@@ -146,7 +176,12 @@ function handle(job: ToWorker): Promise<void> {
 }
 
 port.on('message', (job: ToWorker) => {
-  handle(job).catch((err) => post({ type: 'failed', executionId: job.executionId, message: errorMessage(err) }));
+  const unwatch = watchMemory(setup.maxMemoryMb, (message) =>
+    post({ type: 'exhausted', executionId: job.executionId, message }),
+  );
+  handle(job)
+    .catch((err) => post({ type: 'failed', executionId: job.executionId, message: errorMessage(err) }))
+    .finally(unwatch);
 });
 
 // A promise a function forgot to await must not end the thread and every execution queued on it.

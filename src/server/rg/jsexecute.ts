@@ -43,11 +43,13 @@ export function parseExecuteArgs(args: Buffer[]): ExecuteArgs {
  */
 export const jsexecute =
   (engine: Engine): CommandHandler =>
-  (args) => {
+  (args, ctx) => {
     if (args.length < 1) throw wrongArity('rg.jsexecute');
     const { source, ...options } = parseExecuteArgs(args);
+    // a blocking execution is for its client alone: if the client goes away, nobody will read it
+    const signal = options.unblocking ? undefined : ctx.signal;
     return replying(async () => {
-      const outcome = await engine.execute(source, options);
+      const outcome = await engine.execute(source, { ...options, signal });
       if (outcome.kind === 'id') return outcome.id;
       if (outcome.kind === 'registered') return ok();
       return resultsAndErrors(outcome.results, outcome.errors);

@@ -249,7 +249,7 @@ describe('gears server when Redis goes away', () => {
       await redis.stop();
       await assert.rejects(
         client.call('RG.JSEXECUTE', 'GB().run()'),
-        new RegExp(`cannot reach Redis at redis://127.0.0.1:${redis.port}`),
+        new RegExp(`cannot reach Redis at 127.0.0.1:${redis.port} \\(ECONNREFUSED\\): start Redis`),
       );
       assert.deepEqual(await client.call('RG.DUMPEXECUTIONS'), []);
       again = await startRedis([], redis.port);
