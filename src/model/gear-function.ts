@@ -10,6 +10,7 @@ import {
   type RunCallOptions,
 } from './action.js';
 import { Operations } from './operations.js';
+import { checkStep } from './step-check.js';
 import type { Action, Plan, ReaderSpec, Step } from './plan.js';
 import type { ActionDefaults, OpOptions } from './types.js';
 
@@ -104,6 +105,7 @@ export class OpenGearFunction<T = unknown, R = ReturnsClosed> extends Operations
   }
 
   appendStep<U>(step: Step, opts?: OpOptions): OpenGearFunction<U, R> {
+    checkStep(step);
     const requirements = mergeRequirements(this.requirements, checkRequirements(opts?.requirements, step.op));
     const { reader, steps } = this.plan;
     const plan = withRequirements({ reader, steps: [...steps, Object.freeze(step)] }, requirements);
@@ -125,7 +127,7 @@ export class OpenGearFunction<T = unknown, R = ReturnsClosed> extends Operations
   }
 
   #close(kind: Action['kind'], first: unknown, second: unknown): CloseResult<T, R> {
-    const { action, requirements } = buildAction(kind, this.reader.name, this.defaults, first, second);
+    const { action, requirements } = buildAction(kind, this.reader, this.defaults, first, second);
     const plan = withRequirements(
       { reader: this.reader, steps: this.steps, action },
       mergeRequirements(this.requirements, requirements),
