@@ -8,8 +8,11 @@ import {
   type ActionArg,
   type RegisterCallOptions,
   type RunCallOptions,
+  type TypedRunOptions,
+  type WireRecord,
 } from './action.js';
 import { Operations } from './operations.js';
+import { checkStep } from './step-check.js';
 import type { Action, Plan, ReaderSpec, Step } from './plan.js';
 import type { ActionDefaults, OpOptions } from './types.js';
 
@@ -104,6 +107,7 @@ export class OpenGearFunction<T = unknown, R = ReturnsClosed> extends Operations
   }
 
   appendStep<U>(step: Step, opts?: OpOptions): OpenGearFunction<U, R> {
+    checkStep(step);
     const requirements = mergeRequirements(this.requirements, checkRequirements(opts?.requirements, step.op));
     const { reader, steps } = this.plan;
     const plan = withRequirements({ reader, steps: [...steps, Object.freeze(step)] }, requirements);
@@ -111,9 +115,11 @@ export class OpenGearFunction<T = unknown, R = ReturnsClosed> extends Operations
   }
 
   /** Closes the function for one batch execution; `arg` overrides the reader's default argument. */
-  run(options?: RunCallOptions): CloseResult<T, R>;
-  run(arg: ActionArg | undefined, options?: RunCallOptions): CloseResult<T, R>;
-  run(first?: unknown, second?: unknown): CloseResult<T, R> {
+  run(options: TypedRunOptions): CloseResult<WireRecord<T, true>, R>;
+  run(options?: RunCallOptions): CloseResult<WireRecord<T, false>, R>;
+  run(arg: ActionArg | undefined, options: TypedRunOptions): CloseResult<WireRecord<T, true>, R>;
+  run(arg: ActionArg | undefined, options?: RunCallOptions): CloseResult<WireRecord<T, false>, R>;
+  run(first?: unknown, second?: unknown): CloseResult<any, R> {
     return this.#close('run', first, second);
   }
 
@@ -125,7 +131,7 @@ export class OpenGearFunction<T = unknown, R = ReturnsClosed> extends Operations
   }
 
   #close(kind: Action['kind'], first: unknown, second: unknown): CloseResult<T, R> {
-    const { action, requirements } = buildAction(kind, this.reader.name, this.defaults, first, second);
+    const { action, requirements } = buildAction(kind, this.reader, this.defaults, first, second);
     const plan = withRequirements(
       { reader: this.reader, steps: this.steps, action },
       mergeRequirements(this.requirements, requirements),

@@ -6,6 +6,8 @@ import { checkCommandTable, type CommandTable } from './commands.js';
 import { ClientConnection } from './connection.js';
 import { closeListeners, openListeners, type Bound } from './listeners.js';
 import { checkProtectedMode } from './protected-mode.js';
+import type { Credentials } from './link/setup.js';
+import { SharedLinks } from './link/shared.js';
 import { parseRedisUrl, type RedisTarget } from './redis-url.js';
 import type { TlsListenerOptions } from './tls.js';
 import type { WriteHooks } from './write-hooks.js';
@@ -40,11 +42,16 @@ export class GearsServer {
   private readonly clients = new Set<ClientConnection>();
   private servers: Server[] | null = null;
   private nextId = 1;
+  private readonly shared: SharedLinks;
+  private readonly urlCredentials: Credentials | null;
 
   constructor(private readonly opts: GearsServerOptions) {
     this.target = parseRedisUrl(opts.redisUrl);
     checkCommandTable(opts.commands);
     this.log = opts.logger ?? childLogger('server');
+    this.shared = new SharedLinks(this.target);
+    const { username, password } = this.target;
+    this.urlCredentials = password === undefined ? null : { username, password, fromUrl: true };
   }
 
   get connections(): number {
@@ -81,6 +88,8 @@ export class GearsServer {
       target: this.target,
       commands: this.opts.commands,
       password: this.opts.password,
+      urlCredentials: this.urlCredentials,
+      shared: this.shared,
       log: this.log,
       onClose: (c) => this.clients.delete(c),
       writeHooks: this.opts.writeHooks,
@@ -95,6 +104,7 @@ export class GearsServer {
     this.servers = null;
     const closed = closeListeners(servers);
     for (const conn of this.clients) conn.destroy();
+    this.shared.close();
     await closed;
     this.log.info('gears server closed');
   }

@@ -6,14 +6,24 @@ import type { ErrorSink, Operator } from './operator.js';
 export { ErrorSink, errorMessage, isThenable, type Operator, type Batch } from './operator.js';
 export { compareRecords } from './stateful.js';
 
-/** Where collect and repartition move records; a single shard passes them through. */
+/**
+ * Where collect and repartition move records; a single shard passes them through. `from` names the
+ * user's step for error messages; `errors` takes the messages of an extractor that throws.
+ */
 export interface Exchange {
-  collect(): Operator;
-  repartition(extractor: (r: any) => unknown): Operator;
+  collect(from: string): Operator;
+  repartition(extractor: (r: any) => unknown, errors: ErrorSink, from: string): Operator;
 }
 
 const passThrough: Operator = { push: (batch) => batch, finish: () => [] };
-export const LOCAL_EXCHANGE: Exchange = { collect: () => passThrough, repartition: () => passThrough };
+/**
+ * On one shard every record stays local, yet RedisGears still calls the extractor on each one, so
+ * a record whose extractor throws is dropped with its error there too: a foreach of the extractor.
+ */
+export const LOCAL_EXCHANGE: Exchange = {
+  collect: () => passThrough,
+  repartition: (extractor, errors) => perRecord('foreach', extractor, errors),
+};
 
 export function makeOperator(step: Primitive, errors: ErrorSink, exchange: Exchange): Operator {
   switch (step.kind) {
@@ -35,8 +45,8 @@ export function makeOperator(step: Primitive, errors: ErrorSink, exchange: Excha
     case 'sort':
       return sort(step.reverse);
     case 'collect':
-      return exchange.collect();
+      return exchange.collect(step.from);
     case 'repartition':
-      return exchange.repartition(step.extractor);
+      return exchange.repartition(step.extractor, errors, step.from);
   }
 }

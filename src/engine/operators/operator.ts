@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import type { ErrorSink } from './error-sink.js';
 
 export { ErrorSink } from './error-sink.js';
@@ -11,7 +12,8 @@ export interface Operator {
 }
 
 export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
+  // isNativeError, not instanceof: a source's errors come from its own context (worker/evaluate.ts)
+  if (types.isNativeError(err) || err instanceof Error) return err.message || err.name;
   return String(err);
 }
 
