@@ -18,7 +18,7 @@ import { redisAddress } from '../redis-address.js';
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
 const require = requireFrom(setup.requirementsDir);
-const redis = openRedis(setup.redisUrl, 'gearbox-execution');
+const redis = openRedis(setup.redisUrl, 'gearbox-execution', true);
 let transactions: ReturnType<typeof openRedis> | undefined;
 
 const post = (message: FromWorker) => port.postMessage(message);
