@@ -107,6 +107,10 @@ export async function benchEvents(): Promise<void> {
       await client.set('ra:k', i);
       await until(client, 'ctr:async', ++asyncN);
     });
+    const asyncDirect = await latencies(ROUND_TRIPS, async (i) => {
+      await direct.set('ra:k', i);
+      await until(direct, 'ctr:async', ++asyncN);
+    });
     const syncTrip = await latencies(ROUND_TRIPS, async (i) => {
       await client.set('rs:k', i);
       const seen = Number(await client.get('ctr:sync'));
@@ -118,7 +122,8 @@ export async function benchEvents(): Promise<void> {
         ['key event round trip (SET, see the INCR)', 'p50 ms', 'p99 ms', 'p50 vs baseline'],
         [
           row('hand-written subscriber (baseline, direct to Redis)', baseline),
-          row('gearbox async, through the gears server', asyncTrip),
+          row('gearbox async, SET and GET through the gears server', asyncTrip),
+          row('gearbox async, SET and GET straight to Redis', asyncDirect),
           row('gearbox sync, through the gears server', syncTrip),
         ],
       ),

@@ -186,6 +186,7 @@ describe('KeysReader registrations', () => {
       ["GB().register({evenTypes: ['set']})", /unknown option evenTypes/],
       ["GB().register({keyTypes: ['text']})", /keyTypes \["text"\] are not Redis key types/],
       ["GB('CommandReader').register()", /needs a trigger name/],
+      ["GB('CommandReader').register({hook: 'SET'})", /CommandReader hooks .* are not supported/],
     ];
     for (const [source, error] of refused) await assert.rejects(call('RG.JSEXECUTE', source), error, source);
     assert.deepEqual(await call('RG.DUMPREGISTRATIONS'), []);
