@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import type { TransactionLink } from '../../runtime/index.js';
 import { installScripts } from '../readers/index.js';
 import { redisAddress } from '../redis-address.js';
+import { tlsOptionsFor } from '../redis-tls.js';
 
 const READY_TIMEOUT_MS = 3000;
 
@@ -12,6 +13,7 @@ const READY_TIMEOUT_MS = 3000;
  */
 export function openRedis(url: string, name: string, autoPipelining = false): Redis {
   const redis = new Redis(url, {
+    ...tlsOptionsFor(url),
     maxRetriesPerRequest: 1,
     connectionName: name,
     lazyConnect: false,
