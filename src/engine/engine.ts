@@ -93,6 +93,14 @@ export class Engine {
       config: this.config,
       executions: this.executions,
       nextId: () => `${this.shardId}-${this.sequence++}`,
+      reserveId: (id) => {
+        const n = Number(id.slice(id.lastIndexOf('-') + 1));
+        if (Number.isInteger(n) && n >= this.sequence) this.sequence = n + 1;
+      },
+      installRequirements: async (specs) => {
+        if (specs.length) await this.requirements.install(specs);
+      },
+      redis: this.redis,
       log: this.log,
     });
   }
@@ -112,6 +120,9 @@ export class Engine {
       engine.redis.once('ready', () => void engine.refreshIdentity());
     }
     engine.startPool();
+    // registrations stored by an earlier gears server on this Redis come back with their ids
+    if (engine.redis.status === 'ready') await engine.registrations.restore();
+    else engine.redis.once('ready', () => void engine.registrations.restore());
     return engine;
   }
 

@@ -8,6 +8,15 @@ import type { ActionDefaults } from './types.js';
 export type RunCallOptions = RunOptions & { readonly requirements?: readonly string[] };
 export type RegisterCallOptions = RegisterOptions & { readonly requirements?: readonly string[] };
 
+/** `run` options that keep the records' own types on the wire (RESP types instead of strings). */
+export type TypedRunOptions = RunCallOptions & { readonly convertToStr: false };
+
+/**
+ * What a client receives for records of type `T`: with `convertToStr` (the default) every result
+ * is a string on the wire (DESIGN.md "Wire contract"), so the type says so too.
+ */
+export type WireRecord<T, Typed extends boolean> = Typed extends true ? T : string;
+
 /** What `run(arg)` / `register(prefix)` accept as their first argument. */
 export type ActionArg = string | ((...args: any[]) => unknown) | Iterable<unknown> | AsyncIterable<unknown>;
 

@@ -1,7 +1,7 @@
 // GearsBuilder / GB with RedisGears' mutable behaviour: each operation changes the builder and
 // returns it, so `gb = GB(); gb.map(f); gb.run()` works as in RedisGears. Internally it swaps an
 // immutable OpenGearFunction (RedGrease's `gearfunction` property), so both share one set of operations.
-import type { ActionArg, RegisterCallOptions, RunCallOptions } from './action.js';
+import type { ActionArg, RegisterCallOptions, RunCallOptions, TypedRunOptions, WireRecord } from './action.js';
 import { initialState, OpenGearFunction, type CloseResult, type OnClose, type ReturnsClosed } from './gear-function.js';
 import { Operations } from './operations.js';
 import type { Plan, ReaderAlias, Step } from './plan.js';
@@ -30,9 +30,11 @@ class GearsBuilderImpl<T, R> extends Operations<T, R, 'builder'> {
     return this as unknown as GearsBuilder<U, R>;
   }
 
-  run(options?: RunCallOptions): CloseResult<T, R>;
-  run(arg: ActionArg | undefined, options?: RunCallOptions): CloseResult<T, R>;
-  run(first?: unknown, second?: unknown): CloseResult<T, R> {
+  run(options: TypedRunOptions): CloseResult<WireRecord<T, true>, R>;
+  run(options?: RunCallOptions): CloseResult<WireRecord<T, false>, R>;
+  run(arg: ActionArg | undefined, options: TypedRunOptions): CloseResult<WireRecord<T, true>, R>;
+  run(arg: ActionArg | undefined, options?: RunCallOptions): CloseResult<WireRecord<T, false>, R>;
+  run(first?: unknown, second?: unknown): CloseResult<any, R> {
     return this.#fn.run(first as ActionArg, second as RunCallOptions);
   }
 

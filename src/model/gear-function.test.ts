@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ClosedGearFunction, OpenGearFunction } from './gear-function.js';
-import type { Plan } from './plan.js';
+import type { Plan, RegisterOptions } from './plan.js';
 import { GB } from './builder.js';
 import { createReaders } from './readers.js';
 
@@ -106,8 +106,9 @@ describe('run and register', () => {
 
   test('CommandReader registration needs a trigger or a hook', () => {
     assert.throws(() => CommandReader().register(), /needs a trigger name/);
-    assert.equal(CommandReader().register({ trigger: 'hello' }).action.options.trigger, 'hello');
-    assert.equal(CommandReader().register({ hook: 'SET' }).action.options.hook, 'SET');
+    const options = (fn: ClosedGearFunction) => fn.action.options as RegisterOptions;
+    assert.equal(options(CommandReader().register({ trigger: 'hello' })).trigger, 'hello');
+    assert.equal(options(CommandReader().register({ hook: 'SET' })).hook, 'SET');
   });
 
   test('CommandReader cannot run: it can only be registered', () => {

@@ -8,6 +8,8 @@ import {
   type ActionArg,
   type RegisterCallOptions,
   type RunCallOptions,
+  type TypedRunOptions,
+  type WireRecord,
 } from './action.js';
 import { Operations } from './operations.js';
 import { checkStep } from './step-check.js';
@@ -113,9 +115,11 @@ export class OpenGearFunction<T = unknown, R = ReturnsClosed> extends Operations
   }
 
   /** Closes the function for one batch execution; `arg` overrides the reader's default argument. */
-  run(options?: RunCallOptions): CloseResult<T, R>;
-  run(arg: ActionArg | undefined, options?: RunCallOptions): CloseResult<T, R>;
-  run(first?: unknown, second?: unknown): CloseResult<T, R> {
+  run(options: TypedRunOptions): CloseResult<WireRecord<T, true>, R>;
+  run(options?: RunCallOptions): CloseResult<WireRecord<T, false>, R>;
+  run(arg: ActionArg | undefined, options: TypedRunOptions): CloseResult<WireRecord<T, true>, R>;
+  run(arg: ActionArg | undefined, options?: RunCallOptions): CloseResult<WireRecord<T, false>, R>;
+  run(first?: unknown, second?: unknown): CloseResult<any, R> {
     return this.#close('run', first, second);
   }
 

@@ -3,6 +3,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { childLogger, type Logger } from '../log/logger.js';
 import { checkCommandTable, type CommandTable } from './commands.js';
 import { ClientConnection } from './connection.js';
+import type { Credentials } from './link/setup.js';
+import { SharedLinks } from './link/shared.js';
 import { parseRedisUrl, type RedisTarget } from './redis-url.js';
 import type { WriteHooks } from './write-hooks.js';
 
@@ -30,11 +32,16 @@ export class GearsServer {
   private readonly clients = new Set<ClientConnection>();
   private server: Server | null = null;
   private nextId = 1;
+  private readonly shared: SharedLinks;
+  private readonly urlCredentials: Credentials | null;
 
   constructor(private readonly opts: GearsServerOptions) {
     this.target = parseRedisUrl(opts.redisUrl);
     checkCommandTable(opts.commands);
     this.log = opts.logger ?? childLogger('server');
+    this.shared = new SharedLinks(this.target);
+    const { username, password } = this.target;
+    this.urlCredentials = password === undefined ? null : { username, password, fromUrl: true };
   }
 
   get connections(): number {
@@ -69,6 +76,8 @@ export class GearsServer {
       target: this.target,
       commands: this.opts.commands,
       password: this.opts.password,
+      urlCredentials: this.urlCredentials,
+      shared: this.shared,
       log: this.log,
       onClose: (c) => this.clients.delete(c),
       writeHooks: this.opts.writeHooks,
@@ -83,6 +92,7 @@ export class GearsServer {
     this.server = null;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const conn of this.clients) conn.destroy();
+    this.shared.close();
     await closed;
     this.log.info('gears server closed');
   }

@@ -2,6 +2,7 @@
 // in the registry, events run on the session's thread, RG.TRIGGER, and the RG.* management
 // operations. The engine hands it what a registering source built; this class owns what follows.
 import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../../log/logger.js';
 import type { ReaderName } from '../../model/plan.js';
 import type { GearsConfig } from '../config.js';
@@ -14,6 +15,7 @@ import { KeyEventSource } from './key-event-source.js';
 import { RegisteredExecutions } from './registered-executions.js';
 import { Registration } from './registration.js';
 import { Registry, type Session } from './registry.js';
+import { RegistrationStore, type StoredSession } from './store.js';
 import { StreamEventSource } from './stream-event-source.js';
 
 export interface RegistrationsDeps {
@@ -23,6 +25,11 @@ export interface RegistrationsDeps {
   readonly config: GearsConfig;
   readonly executions: Executions;
   readonly nextId: () => string;
+  /** Restored ids are taken: later ids must not repeat them. */
+  readonly reserveId: (id: string) => void;
+  readonly installRequirements: (specs: readonly string[]) => Promise<void>;
+  /** The engine's own connection, for storing registrations. */
+  readonly redis: Redis;
   readonly log: Logger;
 }
 
@@ -45,8 +52,10 @@ export class Registrations {
   private readonly keyEvents: KeyEventSource;
   private readonly sources: Partial<Record<ReaderName, EventSource>>;
   private readonly listed: RegisteredExecutions;
+  private readonly store: RegistrationStore;
 
   constructor(private readonly deps: RegistrationsDeps) {
+    this.store = new RegistrationStore(deps.redis, deps.log);
     this.keyEvents = new KeyEventSource(deps.redisUrl, deps.db, this.registry, deps.log);
     this.sources = {
       KeysReader: this.keyEvents,
@@ -73,23 +82,33 @@ export class Registrations {
 
   /**
    * Installs what a source registered as session `name` (a new one when undefined), replacing the
-   * session's previous registrations in the same step when upgrading. Refused installs unload.
+   * session's previous registrations in the same step when upgrading. A refused install unloads.
    */
-  async install(loaded: Loaded, name: string | undefined, upgrade: boolean, ids?: readonly string[]): Promise<Session> {
-    this.checkName(name, upgrade);
+  async install(
+    loaded: Loaded,
+    name: string | undefined,
+    upgrade: boolean,
+    restored?: Pick<StoredSession, 'ids' | 'paused'>,
+  ): Promise<Session> {
     const place = { name: name ?? randomUUID(), key: loaded.key, thread: loaded.thread };
-    const registrations = loaded.plans.map(
-      (plan, index) =>
-        new Registration(ids?.[index] ?? this.deps.nextId(), place, index, plan, this.runEvents, () =>
-          this.deps.config.get('MaxPendingEvents'),
-        ),
-    );
+    const registrations = loaded.plans.map((plan, index) => {
+      const id = restored?.ids[index] ?? this.deps.nextId();
+      const reg = new Registration(id, place, index, plan, this.runEvents, () =>
+        this.deps.config.get('MaxPendingEvents'),
+      );
+      reg.paused = restored?.paused.includes(id) ?? false;
+      return reg;
+    });
     const session: Session = { ...place, source: loaded.source, requirements: loaded.requirements, registrations };
-    const previous = this.registry.session(place.name);
+    let previous: Session | undefined;
     try {
-      this.registry.check(session, previous);
-      // event sources subscribe before the swap, so nothing sent after the reply is missed
+      this.checkName(name, upgrade);
+      this.registry.check(session, this.registry.session(place.name));
+      // event sources subscribe before the swap, so nothing written after the reply is missed
       for (const reg of registrations) await this.sources[reg.reader]?.added(reg);
+      // from here to the swap nothing awaits: an event is matched before it or after it
+      this.checkName(name, upgrade);
+      previous = this.registry.session(place.name);
       this.registry.install(session, previous);
     } catch (err) {
       this.send(loaded.thread, {
@@ -101,6 +120,7 @@ export class Registrations {
       throw err;
     }
     if (previous) this.retire(previous.registrations);
+    this.store.save(session);
     this.send(place.thread, {
       type: 'activate',
       executionId: `activate:${place.key}`,
@@ -108,6 +128,49 @@ export class Registrations {
       ids: registrations.map((r) => r.id),
     });
     return session;
+  }
+
+  /** Evaluates a registering source on some thread, keeping its functions there. */
+  load(source: string, requirements: readonly string[]): Promise<Loaded> {
+    const key = this.newSessionKey();
+    return new Promise((resolve, reject) => {
+      this.deps.pool().submit(
+        { type: 'run', executionId: `load:${key}`, source, config: this.deps.config.snapshot(), sessionKey: key },
+        {
+          onMessage: (message, thread) => {
+            if (message.type === 'registered') resolve({ source, requirements, key, thread, plans: message.plans });
+            else if (message.type === 'failed') reject(new Error(message.message));
+            else if (message.type === 'done') reject(new Error('the stored source no longer registers anything'));
+          },
+          onLost: (reason) => reject(new Error(reason)),
+        },
+      );
+    });
+  }
+
+  /** Restores the registrations stored in Redis (a restarted gears server), with their ids; then keeps them stored. */
+  async restore(): Promise<void> {
+    let stored: StoredSession[] = [];
+    try {
+      stored = await this.store.load();
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message }, 'could not read the stored registrations');
+    }
+    for (const session of stored) {
+      try {
+        for (const id of session.ids) this.deps.reserveId(id);
+        await this.deps.installRequirements(session.requirements);
+        const loaded = await this.load(session.source, session.requirements);
+        await this.install(loaded, session.name, true, session);
+        this.deps.log.info({ session: session.name, ids: session.ids }, 'restored registrations');
+      } catch (err) {
+        this.deps.log.error(
+          { err: (err as Error).message, session: session.name },
+          `could not restore session ${session.name}; it stays stored (RG.JSEXECUTE it again with ID ${session.name} UPGRADE)`,
+        );
+      }
+    }
+    this.store.watch(() => this.registry.allSessions());
   }
 
   /** RG.UNREGISTER: the registration stops taking events; queued ones still run. */
@@ -127,6 +190,12 @@ export class Registrations {
       return reg;
     });
     for (const reg of regs) reg.paused = paused;
+    for (const reg of regs) this.saveSessionOf(reg);
+  }
+
+  private saveSessionOf(reg: Registration): void {
+    const session = this.registry.session(reg.session.name);
+    if (session) this.store.save(session);
   }
 
   clearStats(): void {
@@ -194,6 +263,7 @@ export class Registrations {
   }
 
   close(): void {
+    this.store.close();
     for (const source of new Set(Object.values(this.sources))) source.close();
   }
 
