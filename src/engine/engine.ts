@@ -11,6 +11,7 @@ import { Registrations } from './registrations/registrations.js';
 import { Requirements } from './requirements.js';
 import { redisAddress } from './redis-address.js';
 import { credentialsHint, RedisHealth } from './redis-health.js';
+import { registerRedisTls, tlsOptionsFor, type RedisTls } from './redis-tls.js';
 import { readIdentity, STANDALONE_SHARD_ID, type ShardIdentity } from './identity.js';
 import { compileSource } from './worker/evaluate.js';
 import { WorkerPool } from './worker/pool.js';
@@ -18,6 +19,8 @@ import type { FromWorker } from './worker/protocol.js';
 
 export interface EngineOptions {
   readonly redisUrl: string;
+  /** Certificates for a rediss:// URL (a private CA, a client certificate). */
+  readonly redisTls?: RedisTls;
   /** Initial configuration, RedisGears names (ExecutionThreads is fixed from here on). */
   readonly config?: Record<string, ConfigValue>;
   readonly logger?: Logger;
@@ -80,7 +83,9 @@ export class Engine {
     this.requirements = new Requirements(options.requirementsDir);
     this.config.onChange((name) => name === 'MaxExecutions' && this.executions.trim());
     this.log = options.logger ?? childLogger('engine');
+    registerRedisTls(options.redisUrl, options.redisTls);
     this.redis = new Redis(options.redisUrl, {
+      ...tlsOptionsFor(options.redisUrl),
       maxRetriesPerRequest: 1,
       connectionName: 'gearbox-engine',
       lazyConnect: true,
@@ -271,6 +276,7 @@ export class Engine {
         clusterMode: this.clusterMode,
         requirementsDir: this.requirements.dir,
         maxMemoryMb: this.config.get('ExecutionMaxMemory'),
+        redisTls: this.options.redisTls,
       },
       (message: FromWorker & { type: 'log' }) =>
         this.log[message.level]({ execution: message.executionId }, message.message),

@@ -6,3 +6,5 @@ export { encodeReply, encodeCommand, type Protocol } from './resp/encode.js';
 export { parseRedisUrl, type RedisTarget } from './redis-url.js';
 export { gearsCommands } from './rg/index.js';
 export { syncWriteHooks, type SyncRegistrations, type WriteHooks } from './write-hooks.js';
+export { checkProtectedMode, isLoopback } from './protected-mode.js';
+export { readPem, type TlsAuthClients, type TlsListenerOptions } from './tls.js';

@@ -5,6 +5,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../../log/logger.js';
 import { isInternalKey } from '../readers/index.js';
+import { tlsOptionsFor } from '../redis-tls.js';
 
 /** `E` (keyevent channels) and every class of `A` (g$lshzxetd): all the events registrations can name. */
 const NEEDED = 'Eg$lshzxetd';
@@ -29,7 +30,12 @@ export class KeyEvents {
   ) {
     this.channelPrefix = `__keyevent@${db}__:`;
     // RESP3, so that PING (fence) is allowed on the subscribed connection
-    this.sub = new Redis(redisUrl, { lazyConnect: true, connectionName: 'gearbox-key-events', protocol: 3 });
+    this.sub = new Redis(redisUrl, {
+      ...tlsOptionsFor(redisUrl),
+      lazyConnect: true,
+      connectionName: 'gearbox-key-events',
+      protocol: 3,
+    });
     this.sub.on('error', (err) => this.log.debug({ err: err.message }, 'key events connection error'));
     this.sub.on('pmessageBuffer', (_pattern: Buffer, channel: Buffer, message: Buffer) => {
       const key = message.toString();

@@ -2,12 +2,18 @@ import { Redis } from 'ioredis';
 import type { TransactionLink } from '../../runtime/index.js';
 import { installScripts } from '../readers/index.js';
 import { redisAddress } from '../redis-address.js';
+import { tlsOptionsFor } from '../redis-tls.js';
 
 const READY_TIMEOUT_MS = 3000;
 
 /** A worker's connection. Commands fail rather than queue for ever when Redis is gone. */
 export function openRedis(url: string, name: string): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, connectionName: name, lazyConnect: false });
+  const redis = new Redis(url, {
+    ...tlsOptionsFor(url),
+    maxRetriesPerRequest: 1,
+    connectionName: name,
+    lazyConnect: false,
+  });
   redis.on('error', () => undefined); // surfaced per command; ioredis reconnects by itself
   installScripts(redis);
   return redis;

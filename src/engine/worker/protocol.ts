@@ -1,6 +1,7 @@
 // Messages between the engine (main thread) and its execution workers. Everything here crosses a
 // thread boundary by structured clone, so it is plain data.
 import type { ReaderName } from '../../model/plan.js';
+import type { RedisTls } from '../redis-tls.js';
 import type { RunReport } from '../run-plan.js';
 
 export interface WorkerSetup {
@@ -12,6 +13,8 @@ export interface WorkerSetup {
   readonly requirementsDir?: string;
   /** ExecutionMaxMemory: megabytes of heap and Buffers the thread may hold. */
   readonly maxMemoryMb: number;
+  /** TLS material for a rediss:// URL. */
+  readonly redisTls?: RedisTls;
 }
 
 export interface RunJob {

@@ -14,8 +14,10 @@ import { describeSteps } from './steps-info.js';
 import { evaluateSource, requireFrom } from './evaluate.js';
 import { watchMemory } from './memory-guard.js';
 import { redisAddress } from '../redis-address.js';
+import { registerRedisTls } from '../redis-tls.js';
 
 const setup = workerData as WorkerSetup;
+registerRedisTls(setup.redisUrl, setup.redisTls);
 const port = parentPort!;
 const require = requireFrom(setup.requirementsDir);
 const redis = openRedis(setup.redisUrl, 'gearbox-execution');
