@@ -16,6 +16,7 @@ import { RegisteredExecutions } from './registered-executions.js';
 import { Registration } from './registration.js';
 import { Registry, type Session } from './registry.js';
 import { RegistrationStore, type StoredSession } from './store.js';
+import { StreamEventSource } from './stream-event-source.js';
 
 export interface RegistrationsDeps {
   readonly redisUrl: string;
@@ -56,7 +57,10 @@ export class Registrations {
   constructor(private readonly deps: RegistrationsDeps) {
     this.store = new RegistrationStore(deps.redis, deps.log);
     this.keyEvents = new KeyEventSource(deps.redisUrl, deps.db, this.registry, deps.log);
-    this.sources = { KeysReader: this.keyEvents };
+    this.sources = {
+      KeysReader: this.keyEvents,
+      StreamReader: new StreamEventSource(deps.redisUrl, deps.db, deps.log),
+    };
     this.listed = new RegisteredExecutions(
       deps.executions,
       () => deps.config.get('MaxExecutionsPerRegistration'),
@@ -207,7 +211,10 @@ export class Registrations {
   }
 
   clearStats(): void {
-    for (const reg of this.registry.all()) reg.stats.clear();
+    for (const reg of this.registry.all()) {
+      reg.stats.clear();
+      reg.stream?.clear();
+    }
   }
 
   /** RG.TRIGGER: runs the trigger's function on `[trigger, ...args]` and answers with its outcome. */

@@ -1,31 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { waitFor } from '../../../test/support/wait.js';
-import { useEventStack } from './events.test.support.js';
+import { registrations, useEventStack } from './events.test.support.js';
 
 const ID = /^[0-9a-f]{40}-\d+$/;
-
-/** RG.DUMPREGISTRATIONS entries as objects (top level and RegistrationData). */
-interface Dumped {
-  readonly [field: string]: unknown;
-  readonly data: Record<string, unknown>;
-  readonly args: Record<string, unknown>;
-}
-
-async function registrations(call: (...args: string[]) => Promise<unknown>): Promise<Dumped[]> {
-  const dump = (await call('RG.DUMPREGISTRATIONS')) as unknown[][];
-  return dump.map((entry) => {
-    const top: Record<string, unknown> = Object.fromEntries(pairs(entry));
-    const data = Object.fromEntries(pairs(top.RegistrationData as unknown[]));
-    return { ...top, data, args: Object.fromEntries(pairs(data.args as unknown[])) };
-  });
-}
-
-function pairs(flat: unknown[]): Array<[string, unknown]> {
-  const out: Array<[string, unknown]> = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) out.push([String(flat[i]), flat[i + 1]]);
-  return out;
-}
 
 describe('KeysReader registrations', () => {
   const s = useEventStack();
