@@ -43,6 +43,7 @@ const RESET_REPLY = new SimpleString('RESET');
 const NOT_IN_MULTI = new ErrorReply('ERR Command not allowed inside a transaction');
 /** A command Redis refuses at queue time (wrong arity), so that EXEC answers EXECABORT. */
 const SPOIL_TRANSACTION = encodeCommand(['GET']);
+const PING = encodeCommand(['PING']);
 
 function toErrorReply(err: unknown): ErrorReply {
   if (err instanceof ErrorReply) return err;
@@ -433,6 +434,8 @@ export class ClientConnection implements LinkOwner {
   private table(req: Request): void {
     const own = this.own;
     const silent = !this.replies.next(req, own?.state.inMulti ?? false);
+    // Redis still waits to silence the next command it sees: let it be a PING nobody reads
+    if (silent && this.replies.consumedSkip && own !== null) own.send(null, null, PING);
     const say = (r: Reply): void => {
       if (!silent) this.reply(r);
     };
