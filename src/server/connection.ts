@@ -143,7 +143,6 @@ export class ClientConnection implements LinkOwner {
       if (!(err instanceof ProtocolError)) return this.crashed(err);
       // Redis answers a malformed request with an error and closes the connection; commands before it still run
       this.deps.log.debug({ client: this.id, err: err.message }, 'malformed request; closing the connection');
-      this.socket.pause();
       this.deaf = true;
       this.enqueue(err);
     }
@@ -238,7 +237,13 @@ export class ClientConnection implements LinkOwner {
 
   private sharedLink(): RedisLink {
     const shared = this.shared;
-    if (shared !== null && shared.alive && sameSetup(shared.setup, this.session.setup)) return shared;
+    if (
+      shared !== null &&
+      shared.alive &&
+      sameSetup(shared.setup, this.session.setup) &&
+      !(this.inFlight === 0 && shared.stalled)
+    )
+      return shared;
     return (this.shared = this.deps.shared.get(this.session.setup, this.id));
   }
 
@@ -346,7 +351,9 @@ export class ClientConnection implements LinkOwner {
       link.state.sticky = true;
     }
     this.pendingProtocol = parsed.version ?? this.session.protocol;
-    if (!this.barrierSend(link, 'hello', req, encodeCommand(parts))) this.settle('hello', Buffer.from('%0\r\n'));
+    // as the client sent it (MONITOR shows it so), unless the server took out the AUTH it checked itself
+    const bytes = parsed.auth && this.pendingCredentials === null ? encodeCommand(parts) : bytesOf(req);
+    if (!this.barrierSend(link, 'hello', req, bytes)) this.settle('hello', Buffer.from('%0\r\n'));
   }
 
   /** SELECT on a shared link is undone right after, so the link stays in its database for the others. */
@@ -603,10 +610,14 @@ export class ClientConnection implements LinkOwner {
     this.pump();
   }
 
-  /** Sends what is written so far, then closes; later commands do not run. */
+  /**
+   * Sends what is written so far, then closes, as Redis closes after a protocol error or QUIT: input
+   * is read and dropped meanwhile, and the close is a full one, so a client still writing sees it.
+   */
   private end(): void {
     this.deaf = this.ended = true;
     this.out.end();
+    this.socket.once('finish', () => this.socket.destroy());
   }
 
   private closed(): void {

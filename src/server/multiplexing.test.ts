@@ -90,3 +90,19 @@ test('pipelines from many clients keep each client’s reply order', async () =>
     for (const c of clients) c.close();
   }
 });
+
+test('CLIENT PAUSE WRITE: reads and UNPAUSE do not queue behind another client’s paused write', async () => {
+  const admin = await RawClient.connect(stack.port);
+  const writer = await RawClient.connect(stack.port);
+  try {
+    await admin.roundTrip(cmd('CLIENT', 'PAUSE', '60000', 'WRITE'), '+OK\r\n');
+    writer.write(cmd('SET', 'paused', '1'));
+    await new Promise((r) => setTimeout(r, 150));
+    await admin.roundTrip(cmd('GET', 'paused'), '$-1\r\n');
+    await admin.roundTrip(cmd('CLIENT', 'UNPAUSE'), '+OK\r\n');
+    await writer.expect('+OK\r\n');
+  } finally {
+    admin.close();
+    writer.close();
+  }
+});
