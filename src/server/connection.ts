@@ -123,6 +123,9 @@ export class ClientConnection implements LinkOwner {
         return signal();
       },
     };
+    // opened at once, so a client's first command that needs a connection of its own (a blocking
+    // command, MULTI) reaches Redis in the order it was sent relative to other clients' commands
+    if (this.gate.authenticated) this.ownLink();
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => deps.log.debug({ err, client: id }, 'client connection error'));
@@ -251,6 +254,15 @@ export class ClientConnection implements LinkOwner {
   private ownLink(): RedisLink {
     const own = this.own;
     if (own !== null && own.alive && (own.state.held || sameSetup(own.setup, this.session.setup))) return own;
+    if (
+      own !== null &&
+      own.alive &&
+      own.setup.credentials === this.session.credentials &&
+      own.setup.protocol === this.session.protocol
+    ) {
+      own.select(this.session.db);
+      return own;
+    }
     own?.close();
     const link = new RedisLink(this.deps.target, { ...this.session.setup }, this);
     link.clientSide = this.socket;
@@ -367,6 +379,8 @@ export class ClientConnection implements LinkOwner {
     const link = this.sharedLink();
     if (!this.barrierSend(link, 'select', req)) return;
     link.send(null, 'drop', encodeCommand(['SELECT', String(link.setup.db)]));
+    // the idle own link follows at once, so a later blocking command or MULTI finds it ready
+    if (own !== null && own.alive) own.select(this.pendingDb);
   }
 
   /** RESET: Redis resets the client's own link if it holds state; otherwise there is nothing on Redis to reset. */
@@ -424,14 +438,14 @@ export class ClientConnection implements LinkOwner {
   }
 
   /**
-   * Redis accepted credentials on the client's own link. A link that held no state is replaced on next
-   * use: it was set up without them, possibly without its database (which needs authentication).
+   * Redis accepted credentials on the client's own link, which now runs as that user in the same
+   * database. One that could not select its database before authenticating is replaced on next use.
    */
   private authenticatedBy(own: RedisLink | null, credentials: Credentials | null): void {
     this.authenticated(credentials);
     if (own === null) return;
     own.setup.credentials = credentials;
-    if (!own.state.held) {
+    if (own.unselected && !own.state.held) {
       own.close();
       this.own = null;
     }

@@ -152,6 +152,22 @@ export class RedisLink implements FrameSink {
     this.tunnelSink = sink;
   }
 
+  /**
+   * Moves an idle link to database `db` (SELECT as a setup command: later commands wait for it, and a
+   * refusal fails the link).
+   */
+  select(db: number): void {
+    if (db === this.setup.db) return;
+    this.setup.db = db;
+    const bytes = encodeCommand(['SELECT', String(db)]);
+    this.setupQueue.push(bytes);
+    this.pending.push(null, 'setup');
+    this.out.write(bytes);
+  }
+
+  /** Set up without credentials for a Redis that required them: its database may not be selected. */
+  unselected = false;
+
   /** Calls `cb` once nothing is pending on the link. */
   whenIdle(cb: () => void): void {
     if (this.pending.size === 0 && this.setupQueue.length === 0) cb();
@@ -250,6 +266,7 @@ export class RedisLink implements FrameSink {
       // a link without credentials to a Redis that requires them can only authenticate: its client
       // gets Redis' NOAUTH for everything else, and moves to a link with credentials after AUTH
       if (!(this.setup.credentials === null && word.startsWith('NOAUTH'))) return this.refused(f);
+      this.unselected = true;
     }
     this.setupQueue.shift();
     if (this.setupQueue.length > 0) return;
