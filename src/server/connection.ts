@@ -216,7 +216,10 @@ export class ClientConnection implements LinkOwner {
   private forward(req: Request): boolean {
     const binding = bindingOf(req);
     const own = this.own;
-    const link = binding === 'any' && (own === null || !own.state.held) ? this.sharedLink() : this.ownLink();
+    const shared = this.deps.shared;
+    if (req.name === 'client') this.followPause(req);
+    const link =
+      binding === 'any' && (own === null || !own.state.held) && !shared.paused ? this.sharedLink() : this.ownLink();
     if (link !== this.current) {
       if (this.inFlight > 0) return false;
       this.current = link;
@@ -236,6 +239,12 @@ export class ClientConnection implements LinkOwner {
     if (expected) this.inFlight++;
     link.send(this, expected ? 'reply' : null, bytesOf(req));
     return true;
+  }
+
+  private followPause(req: Request): void {
+    const sub = req.arg0();
+    if (sub === 'pause') this.deps.shared.pause(Number(req.args[1]?.toString()) || 0);
+    else if (sub === 'unpause') this.deps.shared.pause(0);
   }
 
   private sharedLink(): RedisLink {

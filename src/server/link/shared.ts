@@ -13,6 +13,21 @@ export const MAX_LINKS_PER_SETUP = 8;
 
 export class SharedLinks {
   private readonly links = new Map<string, Array<RedisLink | undefined>>();
+  /**
+   * Until when a CLIENT PAUSE sent through this server holds clients' commands on Redis. Meanwhile a
+   * paused command would hold up every command behind it on a shared link (even the UNPAUSE), so
+   * clients use their own links.
+   */
+  private pausedUntil = 0;
+
+  get paused(): boolean {
+    return this.pausedUntil !== 0 && performance.now() < this.pausedUntil;
+  }
+
+  /** Follows CLIENT PAUSE <ms> and CLIENT UNPAUSE as they are sent. */
+  pause(ms: number): void {
+    this.pausedUntil = ms > 0 ? performance.now() + ms : 0;
+  }
 
   constructor(private readonly target: RedisTarget) {}
 
