@@ -15,6 +15,9 @@ export class BatchWriter {
   private draining = false;
   /** Paused while the socket's buffer is full, so a slow reader cannot make us buffer without bound. */
   peer: Pausable | null = null;
+  /** Told the bytes written and not yet handed to the socket, after each write and flush (a client's output budget). */
+  onQueued: ((queued: number) => void) | null = null;
+  private queued = 0;
   private readonly flushNow = (): void => this.flush();
 
   constructor(private readonly socket: Socket) {}
@@ -27,10 +30,12 @@ export class BatchWriter {
     } else {
       parts.push(buf);
     }
+    this.queued += buf.length;
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flushNow);
     }
+    this.onQueued?.(this.queued);
   }
 
   flush(): void {
@@ -38,7 +43,9 @@ export class BatchWriter {
     const parts = this.parts;
     if (parts.length === 0 || this.socket.destroyed || this.socket.writableEnded) return;
     this.parts = [];
+    this.queued = 0;
     const ok = this.socket.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    this.onQueued?.(0);
     const peer = this.peer;
     if (!ok && peer && !this.draining) {
       this.draining = true;
