@@ -12,9 +12,11 @@ import {
   type GearsProcess,
   type RedisProcess,
 } from '../../test/support/redis.js';
-import { GB, KeysReader, withParams } from '../model/index.js';
+import { CommandReader, GB, KeysReader, withParams } from '../model/index.js';
 import { execute } from '../runtime/index.js';
 import {
+  command,
+  DuplicateTriggerError,
   ExecutionNotFoundError,
   ExecutionResult,
   Gears,
@@ -143,6 +145,60 @@ describe('RedisGears', () => {
   });
 });
 
+describe('GearFunction objects sent the three ways', () => {
+  test('fn.on(client), run({ on }) and jsexecute give the same typed result', async () => {
+    const fn = KeysReader('n:*').values().map(Number).sort();
+    const viaOn = await fn.run({ convertToStr: false }).on(client);
+    const viaRun = await fn.run({ on: client, convertToStr: false });
+    const viaJsexecute = await client.gears.jsexecute(fn.run({ convertToStr: false }));
+    const expected: number[] = [1, 2, 3];
+    assert.deepEqual([viaOn.results, viaRun.results, viaJsexecute.results], [expected, expected, expected]);
+  });
+});
+
+describe('command() and registrations', () => {
+  test('registers a CommandReader function and returns a typed local function', async () => {
+    const add = command((a: string, b: string) => ({ sum: Number(a) + Number(b) }), { on: client, trigger: 'add' });
+    await add.ready;
+    const { sum }: { sum: number } = await add('2', '3');
+    assert.equal(sum, 5);
+    // callable from any client, as RG.TRIGGER
+    assert.deepEqual(await client.call('RG.TRIGGER', 'add', '1', '1'), ['{"sum":2}']);
+    const [registration] = await client.gears.dumpregistrations({ trigger: 'add' });
+    assert.equal(registration?.reader, 'CommandReader');
+    assert.equal(registration?.RegistrationData.args.trigger, 'add');
+    assert.equal((registration?.PD as { sessionName: string }).sessionName, 'command:add');
+    assert.equal(registration?.RegistrationData.numTriggered, 2);
+  });
+
+  test('a taken name: DuplicateTriggerError, replace: true replaces it, replace: false keeps it', async () => {
+    const greet = (name: string) => `hello ${name}`;
+    await command(greet, { on: client }).ready;
+    await assert.rejects(command(greet, { on: client }).ready, DuplicateTriggerError);
+    const kept = command((name: string) => `bye ${name}`, { on: client, trigger: 'greet', replace: false });
+    assert.equal(await kept('Rick'), 'hello Rick');
+    const replaced = command((name: string) => `bye ${name}`, { on: client, trigger: 'greet', replace: true });
+    assert.equal(await replaced('Rick'), 'bye Rick');
+    assert.equal((await client.gears.dumpregistrations({ trigger: 'greet' })).length, 1);
+  });
+
+  test('without on, a definition whose on(client) gives the callable; register({ on }) sends at once', async () => {
+    const definition = command(function shout(word: string) {
+      return word.toUpperCase();
+    });
+    assert.equal(definition.trigger, 'shout');
+    assert.equal(await definition.on(client)('hey'), 'HEY');
+    await CommandReader()
+      .args()
+      .map((args) => args.length)
+      .register({ trigger: 'arity', on: client });
+    assert.deepEqual((await client.gears.trigger('arity', 'a', 'b')).results, ['2']);
+    const [reg] = await client.gears.dumpregistrations({ trigger: 'arity' });
+    assert.equal(await client.gears.unregister(reg!), true);
+    assert.deepEqual(await client.gears.dumpregistrations({ trigger: 'arity' }), []);
+  });
+});
+
 describe('Gears over an existing client', () => {
   test('node-redis', async () => {
     const nodeClient = createClient({ url: gearsServer.url });
@@ -247,6 +303,7 @@ describe('passwords', () => {
     );
     wrong.disconnect();
     const none = new RedisGears({ port: guarded.port });
+    none.on('error', () => undefined);
     await assert.rejects(
       none.gears.jsstats(),
       (err: Error) => err instanceof GearsAuthError && /needs a password/.test(err.message),

@@ -56,7 +56,7 @@ async function register(gears: Gears, definition: CommandDefinition<any, any>, o
     }
   }
   const session = sessionOf(definition.trigger);
-  const ours = existing.every((r) => (r.PD as { sessionId?: string } | null)?.sessionId === session);
+  const ours = existing.every((r) => (r.PD as { sessionName?: string } | null)?.sessionName === session);
   if (!ours) for (const r of existing) await gears.unregister(r);
   await gears.jsexecute(definition.gearFunction, {
     id: session,

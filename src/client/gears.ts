@@ -78,10 +78,12 @@ function matches(registration: Registration, filter: DumpRegistrationsFilter): b
   );
 }
 
-/** What jsexecute answers: the results, or the execution id when unblocking. */
-export type JsexecuteReply<T, O extends JsexecuteOptions | undefined> = O extends { readonly unblocking: true }
+/** What jsexecute answers: the results, or the execution id when unblocking (either, if that is not known). */
+export type JsexecuteReply<T, O extends JsexecuteOptions | undefined> = [O] extends [{ readonly unblocking: true }]
   ? ExecID
-  : ExecutionResult<T>;
+  : [O] extends [{ readonly unblocking?: false } | undefined]
+    ? ExecutionResult<T>
+    : ExecID | ExecutionResult<T>;
 
 export class Gears {
   readonly config: GearsConfig;
@@ -205,12 +207,7 @@ export class Gears {
   }
 }
 
-/**
- * RG.TRIGGER answers like RG.JSEXECUTE (`[[results], [errors]]`) or, as RedisGears 1.2 does, the
- * results alone; either way an ExecutionResult.
- */
+/** RG.TRIGGER answers the function's results (its first error as an error reply, as in RedisGears 1.2). */
 function triggerResult<T>(reply: unknown): ExecutionResult<T> {
-  const items = list(reply);
-  const shaped = items.length === 2 && Array.isArray(items[0]) && Array.isArray(items[1]);
-  return parseResults<T>(shaped ? items : [items, []]);
+  return parseResults<T>([list(reply), []]);
 }

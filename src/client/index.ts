@@ -1,5 +1,7 @@
 // gearbox/client: for applications. RedisGears (a Redis client with `gears`), Gears over a client
 // the application already holds, typed replies, errors, and the sugar enums.
+import './on.js';
+
 export { RedisGears, GEARS_PORT, type RedisGearsOptions } from './redis-gears.js';
 export {
   Gears,
@@ -25,7 +27,9 @@ export {
   GearsError,
   GearsExecutionError,
   GearsNotAvailableError,
+  GearsRedisUnavailableError,
   GearsScriptError,
+  gearsError,
 } from './errors.js';
 export { FailurePolicy, KeyType, LogLevel, ReaderType, TriggerMode } from './sugar.js';
 export { ExecutionResult } from '../model/index.js';

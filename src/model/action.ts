@@ -8,6 +8,11 @@ import type { ActionDefaults } from './types.js';
 export type RunCallOptions = RunOptions & { readonly requirements?: readonly string[] };
 export type RegisterCallOptions = RegisterOptions & { readonly requirements?: readonly string[] };
 
+/** `run({ on: client })` / `register({ on: client })`: send the function at once (see ClosedGearFunction.on). */
+export interface OnTarget {
+  readonly on: object;
+}
+
 /** `run` options that keep the records' own types on the wire (RESP types instead of strings). */
 export type TypedRunOptions = RunCallOptions & { readonly convertToStr: false };
 
@@ -85,6 +90,8 @@ function checkCombination(
 export interface ClosedAction {
   readonly action: Action;
   readonly requirements: readonly string[];
+  /** Where `{ on }` said to send the function, if anywhere. */
+  readonly on?: object;
 }
 
 /** Builds the action of `run`/`register` called with `(arg?, options?)` or `(options)`. */
@@ -101,8 +108,9 @@ export function buildAction(
   if (given !== undefined && !isOptionsObject(given)) {
     throw new TypeError(`${kind}(arg, options): options must be a plain object, got ${typeof given}`);
   }
-  const { requirements, ...options } = defined({ ...defaults, ...given });
+  const { requirements, on, ...options } = defined({ ...defaults, ...given });
   checkCombination(kind, reader.name, options, arg ?? reader.defaultArg);
   const action = Object.freeze(arg === undefined ? { kind, options } : { kind, arg, options }) as Action;
-  return { action, requirements: checkRequirements(requirements, `${kind} options`) };
+  const checked = checkRequirements(requirements, `${kind} options`);
+  return on === undefined ? { action, requirements: checked } : { action, requirements: checked, on: on as object };
 }

@@ -4,7 +4,14 @@ import { createReaders } from './readers.js';
 
 export * from './plan.js';
 export type * from './types.js';
-export type { ActionArg, RegisterCallOptions, RunCallOptions, TypedRunOptions, WireRecord } from './action.js';
+export type {
+  ActionArg,
+  OnTarget,
+  RegisterCallOptions,
+  RunCallOptions,
+  TypedRunOptions,
+  WireRecord,
+} from './action.js';
 export { ExecutionResult, type OutputOf } from './result.js';
 export { isOptionsObject } from './action.js';
 export {
@@ -17,6 +24,8 @@ export {
 export {
   ClosedGearFunction,
   OpenGearFunction,
+  setSender,
+  type Sender,
   type CloseResult,
   type FunctionState,
   type OnClose,

@@ -47,6 +47,7 @@ const RESET_REPLY = new SimpleString('RESET');
 const NOT_IN_MULTI = new ErrorReply('ERR Command not allowed inside a transaction');
 /** A command Redis refuses at queue time (wrong arity), so that EXEC answers EXECABORT. */
 const SPOIL_TRANSACTION = encodeCommand(['GET']);
+const PING = encodeCommand(['PING']);
 
 function toErrorReply(err: unknown): ErrorReply {
   if (err instanceof ErrorReply) return err;
@@ -145,6 +146,9 @@ export class ClientConnection implements LinkOwner {
         return signal();
       },
     };
+    // opened at once, so a client's first command that needs a connection of its own (a blocking
+    // command, MULTI) reaches Redis in the order it was sent relative to other clients' commands
+    if (this.gate.authenticated) this.ownLink();
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => deps.log.debug({ err, client: id }, 'client connection error'));
@@ -171,7 +175,6 @@ export class ClientConnection implements LinkOwner {
       if (!(err instanceof ProtocolError)) return this.crashed(err);
       // Redis answers a malformed request with an error and closes the connection; commands before it still run
       this.deps.log.debug({ client: this.id, err: err.message }, 'malformed request; closing the connection');
-      this.socket.pause();
       this.deaf = true;
       this.enqueue(err);
     }
@@ -257,7 +260,10 @@ export class ClientConnection implements LinkOwner {
   private forward(req: Request): boolean {
     const binding = bindingOf(req);
     const own = this.own;
-    const link = binding === 'any' && (own === null || !own.state.held) ? this.sharedLink() : this.ownLink();
+    const shared = this.deps.shared;
+    if (req.name === 'client') this.followPause(req);
+    const link =
+      binding === 'any' && (own === null || !own.state.held) && !shared.paused ? this.sharedLink() : this.ownLink();
     if (link !== this.current) {
       if (this.inFlight > 0) return false;
       this.current = link;
@@ -279,9 +285,21 @@ export class ClientConnection implements LinkOwner {
     return true;
   }
 
+  private followPause(req: Request): void {
+    const sub = req.arg0();
+    if (sub === 'pause') this.deps.shared.pause(Number(req.args[1]?.toString()) || 0);
+    else if (sub === 'unpause') this.deps.shared.pause(0);
+  }
+
   private sharedLink(): RedisLink {
     const shared = this.shared;
-    if (shared !== null && shared.alive && sameSetup(shared.setup, this.session.setup)) return shared;
+    if (
+      shared !== null &&
+      shared.alive &&
+      sameSetup(shared.setup, this.session.setup) &&
+      !(this.inFlight === 0 && shared.stalled)
+    )
+      return shared;
     return (this.shared = this.deps.shared.get(this.session.setup, this.id));
   }
 
@@ -289,6 +307,15 @@ export class ClientConnection implements LinkOwner {
   private ownLink(): RedisLink {
     const own = this.own;
     if (own !== null && own.alive && (own.state.held || sameSetup(own.setup, this.session.setup))) return own;
+    if (
+      own !== null &&
+      own.alive &&
+      own.setup.credentials === this.session.credentials &&
+      own.setup.protocol === this.session.protocol
+    ) {
+      own.select(this.session.db);
+      return own;
+    }
     own?.close();
     const link = new RedisLink(this.deps.target, { ...this.session.setup }, this);
     link.clientSide = this.readGate.as('redis');
@@ -390,7 +417,9 @@ export class ClientConnection implements LinkOwner {
       link.state.sticky = true;
     }
     this.pendingProtocol = parsed.version ?? this.session.protocol;
-    if (!this.barrierSend(link, 'hello', req, encodeCommand(parts))) this.settle('hello', Buffer.from('%0\r\n'));
+    // as the client sent it (MONITOR shows it so), unless the server took out the AUTH it checked itself
+    const bytes = parsed.auth && this.pendingCredentials === null ? encodeCommand(parts) : bytesOf(req);
+    if (!this.barrierSend(link, 'hello', req, bytes)) this.settle('hello', Buffer.from('%0\r\n'));
   }
 
   /** SELECT on a shared link is undone right after, so the link stays in its database for the others. */
@@ -404,6 +433,8 @@ export class ClientConnection implements LinkOwner {
     const link = this.sharedLink();
     if (!this.barrierSend(link, 'select', req)) return;
     link.send(null, 'drop', encodeCommand(['SELECT', String(link.setup.db)]));
+    // the idle own link follows at once, so a later blocking command or MULTI finds it ready
+    if (own !== null && own.alive) own.select(this.pendingDb);
   }
 
   /** RESET: Redis resets the client's own link if it holds state; otherwise there is nothing on Redis to reset. */
@@ -474,14 +505,14 @@ export class ClientConnection implements LinkOwner {
   }
 
   /**
-   * Redis accepted credentials on the client's own link. A link that held no state is replaced on next
-   * use: it was set up without them, possibly without its database (which needs authentication).
+   * Redis accepted credentials on the client's own link, which now runs as that user in the same
+   * database. One that could not select its database before authenticating is replaced on next use.
    */
   private authenticatedBy(own: RedisLink | null, credentials: Credentials | null): void {
     this.authenticated(credentials);
     if (own === null) return;
     own.setup.credentials = credentials;
-    if (!own.state.held) {
+    if (own.unselected && !own.state.held) {
       own.close();
       this.own = null;
     }
@@ -491,6 +522,8 @@ export class ClientConnection implements LinkOwner {
   private table(req: Request): void {
     const own = this.own;
     const silent = !this.replies.next(req, own?.state.inMulti ?? false);
+    // Redis still waits to silence the next command it sees: let it be a PING nobody reads
+    if (silent && this.replies.consumedSkip && own !== null) own.send(null, null, PING);
     const say = (r: Reply): void => {
       if (!silent) this.reply(r);
     };
@@ -658,10 +691,14 @@ export class ClientConnection implements LinkOwner {
     this.pump();
   }
 
-  /** Sends what is written so far, then closes; later commands do not run. */
+  /**
+   * Sends what is written so far, then closes, as Redis closes after a protocol error or QUIT: input
+   * is read and dropped meanwhile, and the close is a full one, so a client still writing sees it.
+   */
   private end(): void {
     this.deaf = this.ended = true;
     this.out.end();
+    this.socket.once('finish', () => this.socket.destroy());
   }
 
   private closed(): void {

@@ -5,17 +5,24 @@ import type { Request } from './resp/request.js';
 
 export class ClientReplyMode {
   private mode: 'on' | 'off' | 'skip' = 'on';
+  /** The last command was the one a SKIP silenced. */
+  consumedSkip = false;
 
   /** Follows `req` (about to run) and tells whether its reply reaches the client. */
   next(req: Request, inMulti: boolean): boolean {
     const name = req.name;
-    if (this.mode === 'on' && name !== 'client' && name !== 'reset') return true;
+    if (this.mode === 'on' && name !== 'client' && name !== 'reset') {
+      this.consumedSkip = false;
+      return true;
+    }
     // RESET turns replies back on and answers
     if (name === 'reset') {
       this.mode = 'on';
+      this.consumedSkip = false;
       return true;
     }
     const skipped = this.mode === 'skip';
+    this.consumedSkip = skipped;
     if (skipped) this.mode = 'on';
     if (name === 'client' && !inMulti && req.args.length === 2 && req.arg0() === 'reply') {
       switch (req.args[1].toString('latin1').toLowerCase()) {

@@ -17,9 +17,10 @@ test('who answers: the connection, the command table, or Redis', () => {
 test('which link: stateless commands share, stateful ones get the client its own link', () => {
   const b = (name: string, ...args: string[]): string => bindingOf(Request.of(name, ...args));
   assert.equal(b('get', 'k'), 'any');
-  assert.equal(b('eval', 'return 1', '0'), 'any');
   assert.equal(b('publish', 'c', 'm'), 'any');
-  for (const name of ['blpop', 'brpoplpush', 'bzpopmin', 'xread', 'wait']) assert.equal(b(name), 'own', name);
+  for (const name of ['blpop', 'brpoplpush', 'bzpopmin', 'xread', 'wait', 'eval', 'fcall'])
+    assert.equal(b(name), 'own', name);
+  assert.equal(b('script', 'kill'), 'any');
   for (const name of ['multi', 'exec', 'discard', 'watch', 'unwatch', 'subscribe', 'sunsubscribe'])
     assert.equal(b(name), 'stateful', name);
   for (const name of ['monitor', 'readonly', 'replconf']) assert.equal(b(name), 'sticky', name);

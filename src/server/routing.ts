@@ -36,7 +36,7 @@ export function routeOf(name: string, table: ReadonlyMap<string, unknown>): Rout
 export type Binding =
   /** Stateless: any link of the client's user, database and protocol may carry it (multiplexed). */
   | 'any'
-  /** Needs the client's own link while it runs (blocking commands), leaves no state behind. */
+  /** Needs the client's own link while it runs (blocking commands, scripts), leaves no state behind. */
   | 'own'
   /** Creates or ends state on its connection (MULTI, WATCH, SUBSCRIBE, ...): own link, state followed. */
   | 'stateful'
@@ -53,13 +53,26 @@ const STICKY = new Set(['monitor', 'readonly', 'readwrite', 'asking', 'replconf'
  */
 const CLIENT_STATELESS = new Set(['pause', 'unpause', 'kill', 'unblock', 'help', 'getname', 'setinfo']);
 
-const blocking = new Set(list.filter((name) => hasFlag(name, 'blocking')));
+/**
+ * Commands that can keep their connection busy for long: blocking commands, and scripts and
+ * functions, which may run until SCRIPT KILL / FUNCTION KILL (sent by another client, which must not
+ * queue behind them on a shared link).
+ */
+const LONG_RUNNING = new Set([
+  ...list.filter((name) => hasFlag(name, 'blocking')),
+  'eval',
+  'evalsha',
+  'eval_ro',
+  'evalsha_ro',
+  'fcall',
+  'fcall_ro',
+]);
 
 export function bindingOf(req: Request): Binding {
   const name = req.name;
   if (STATEFUL.has(name)) return 'stateful';
   if (STICKY.has(name)) return 'sticky';
   if (name === 'client') return CLIENT_STATELESS.has(req.arg0()) ? 'any' : 'sticky';
-  if (blocking.has(name)) return 'own';
+  if (LONG_RUNNING.has(name)) return 'own';
   return 'any';
 }

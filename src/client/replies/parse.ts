@@ -42,12 +42,20 @@ export function parseExecutions(reply: unknown): ExecutionInfo[] {
   });
 }
 
-/** RedisGears writes PD as a Python dict; gearbox as JSON. Either way, a value if it can be read. */
+/**
+ * RedisGears writes PD as a Python dict's text (`{'sessionName':'x', 'linkedTo': primary, ...}`);
+ * read as an object where it can be, else left as text.
+ */
 function parsePD(value: unknown): unknown {
   const raw = optionalText(value);
   if (raw === null) return null;
+  const json = raw
+    .replace(/'/g, '"')
+    .replace(/:\s*([A-Za-z_]\w*)(?=\s*[,}])/g, (whole, word: string) =>
+      ['true', 'false', 'null'].includes(word) ? whole : `:"${word}"`,
+    );
   try {
-    return JSON.parse(raw);
+    return JSON.parse(json);
   } catch {
     return raw;
   }

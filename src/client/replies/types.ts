@@ -47,7 +47,7 @@ export interface Registration {
   readonly reader: string;
   readonly desc: string | null;
   readonly RegistrationData: RegData;
-  /** Private data (session id, dependencies), parsed when it is JSON. */
+  /** Private data: the session (`sessionName`, `registrationsList`, `depsList`), as an object where it parses. */
   readonly PD: unknown;
   readonly ExecutionThreadPool: string | null;
 }

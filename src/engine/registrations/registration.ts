@@ -3,6 +3,7 @@ import type { EventOutcome, RegisteredPlan } from '../worker/protocol.js';
 import { EventQueue } from './event-queue.js';
 import { globMatcher } from './glob.js';
 import { RegistrationStats } from './stats.js';
+import type { StreamProgress } from './stream-progress.js';
 
 export type RegistrationMode = 'async' | 'async_local' | 'sync';
 
@@ -26,6 +27,8 @@ export class Registration {
   readonly matches: (key: string) => boolean;
   private readonly eventTypes: ReadonlySet<string> | null;
   paused = false;
+  /** StreamReader: its consumer's status and lag, set by the stream event source. */
+  stream: StreamProgress | null = null;
 
   constructor(
     readonly id: string,
@@ -33,7 +36,7 @@ export class Registration {
     /** Position of this function among those its source registered. */
     readonly index: number,
     readonly plan: RegisteredPlan,
-    run: RunEvents,
+    private readonly run: RunEvents,
     queueLimit: () => number,
   ) {
     this.reader = plan.reader;
@@ -64,6 +67,21 @@ export class Registration {
   /** KeysReader: does a key event concern this registration? */
   wantsKeyEvent(key: string, event: string): boolean {
     return (this.eventTypes === null || this.eventTypes.has(event)) && this.matches(key);
+  }
+
+  /**
+   * Runs `records` as one execution (a stream registration's batch) and counts it; rejects when the
+   * execution could not run to its end (its thread was lost), after counting it as aborted.
+   */
+  async runBatch(records: unknown[]): Promise<EventOutcome> {
+    try {
+      const [outcome] = await this.run(this, records);
+      this.stats.record(outcome);
+      return outcome;
+    } catch (err) {
+      this.stats.aborted(1, (err as Error).message);
+      throw err;
+    }
   }
 
   /** Queues an event unless paused; a full queue drops it and counts it. */

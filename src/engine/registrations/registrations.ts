@@ -16,6 +16,7 @@ import { RegisteredExecutions } from './registered-executions.js';
 import { Registration } from './registration.js';
 import { Registry, type Session } from './registry.js';
 import { RegistrationStore, type StoredSession } from './store.js';
+import { StreamEventSource } from './stream-event-source.js';
 
 export interface RegistrationsDeps {
   readonly redisUrl: string;
@@ -56,7 +57,10 @@ export class Registrations {
   constructor(private readonly deps: RegistrationsDeps) {
     this.store = new RegistrationStore(deps.redis, deps.log);
     this.keyEvents = new KeyEventSource(deps.redisUrl, deps.db, this.registry, deps.log);
-    this.sources = { KeysReader: this.keyEvents };
+    this.sources = {
+      KeysReader: this.keyEvents,
+      StreamReader: new StreamEventSource(deps.redisUrl, deps.db, deps.log),
+    };
     this.listed = new RegisteredExecutions(
       deps.executions,
       () => deps.config.get('MaxExecutionsPerRegistration'),
@@ -87,6 +91,18 @@ export class Registrations {
     restored?: Pick<StoredSession, 'ids' | 'paused'>,
   ): Promise<Session> {
     const place = { name: name ?? randomUUID(), key: loaded.key, thread: loaded.thread };
+    const hook = loaded.plans.find((plan) => plan.reader === 'CommandReader' && plan.options.trigger === undefined);
+    if (hook) {
+      this.send(loaded.thread, {
+        type: 'unload',
+        executionId: `unload:${loaded.key}`,
+        sessionKey: loaded.key,
+        ids: [],
+      });
+      throw new GearsError(
+        `CommandReader hooks (register({hook: '${String(hook.options.hook)}'})) are not supported: register({trigger: 'name'}) and call RG.TRIGGER name ...`,
+      );
+    }
     const registrations = loaded.plans.map((plan, index) => {
       const id = restored?.ids[index] ?? this.deps.nextId();
       const reg = new Registration(id, place, index, plan, this.runEvents, () =>
@@ -195,7 +211,10 @@ export class Registrations {
   }
 
   clearStats(): void {
-    for (const reg of this.registry.all()) reg.stats.clear();
+    for (const reg of this.registry.all()) {
+      reg.stats.clear();
+      reg.stream?.clear();
+    }
   }
 
   /** RG.TRIGGER: runs the trigger's function on `[trigger, ...args]` and answers with its outcome. */

@@ -99,8 +99,16 @@ async function eventRecords(deps: EventDeps, plan: Plan, raw: unknown[]): Promis
   return raw;
 }
 
-/** Runs one execution per event, concurrently (their Redis commands share round trips). */
+/** A stream registration's batch of entries is one execution, as RedisGears runs it. */
+async function runBatch(deps: EventDeps, plan: Plan, job: EventsJob): Promise<EventOutcome[]> {
+  const report = await runPlan(plan, { ...deps, records: job.records });
+  const outcome = { ms: report.totalMs, errors: report.errors };
+  return [job.keep > 0 ? { ...outcome, results: report.results } : outcome];
+}
+
+/** Runs one execution per event, concurrently (their Redis commands share round trips); a stream batch is one. */
 export async function runEvents(deps: EventDeps, plan: Plan, job: EventsJob): Promise<EventOutcome[]> {
+  if (plan.reader.name === 'StreamReader') return runBatch(deps, plan, job);
   let records: unknown[];
   try {
     records = await eventRecords(deps, plan, job.records);
@@ -112,9 +120,10 @@ export async function runEvents(deps: EventDeps, plan: Plan, job: EventsJob): Pr
   return Promise.all(
     records.map(async (record, i): Promise<EventOutcome> => {
       if (record === null) return { ms: 0, errors: [], skipped: true };
-      const report = await runPlan(plan, { ...deps, records: [record] });
+      const kept = i >= keepFrom;
+      const report = await runPlan(plan, { ...deps, records: [record], discardResults: !kept });
       const outcome = { ms: report.totalMs, errors: report.errors };
-      return i >= keepFrom ? { ...outcome, results: report.results } : outcome;
+      return kept ? { ...outcome, results: report.results } : outcome;
     }),
   );
 }

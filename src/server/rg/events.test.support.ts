@@ -50,3 +50,25 @@ export function useEventStack(): EventStack {
   });
   return stack;
 }
+
+/** RG.DUMPREGISTRATIONS entries as objects (top level and RegistrationData). */
+export interface Dumped {
+  readonly [field: string]: unknown;
+  readonly data: Record<string, unknown>;
+  readonly args: Record<string, unknown>;
+}
+
+export async function registrations(call: (...args: string[]) => Promise<unknown>): Promise<Dumped[]> {
+  const dump = (await call('RG.DUMPREGISTRATIONS')) as unknown[][];
+  return dump.map((entry) => {
+    const top: Record<string, unknown> = Object.fromEntries(pairs(entry));
+    const data = Object.fromEntries(pairs(top.RegistrationData as unknown[]));
+    return { ...top, data, args: Object.fromEntries(pairs(data.args as unknown[])) };
+  });
+}
+
+function pairs(flat: unknown[]): Array<[string, unknown]> {
+  const out: Array<[string, unknown]> = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([String(flat[i]), flat[i + 1]]);
+  return out;
+}

@@ -23,7 +23,56 @@ const READER_ARGS: Record<string, (reg: Registration) => Reply[]> = {
   CommandReader: (reg) => ['trigger', reg.trigger ?? '', 'inorder', 0],
 };
 
+/** StreamReader's RegistrationData, in RedisGears 1.2's positions (stream_reader.c): lag fields, then status last. */
+function streamRegistrationData(reg: Registration): Reply[] {
+  const s = reg.stats;
+  const o = reg.plan.options;
+  const progress = reg.stream;
+  return [
+    'mode',
+    reg.mode,
+    'numTriggered',
+    s.numTriggered,
+    'numSuccess',
+    s.numSuccess,
+    'numFailures',
+    s.numFailures,
+    'numAborted',
+    s.numAborted,
+    'lastRunDurationMS',
+    Math.round(s.lastRunDurationMS),
+    'totalRunDurationMS',
+    Math.round(s.totalRunDurationMS),
+    'avgRunDurationMS',
+    new DoubleReply(s.avgRunDurationMS),
+    'lastEstimatedLagMS',
+    Math.round(progress?.lastBatchLagMS ?? 0),
+    'avgEstimatedLagMS',
+    new DoubleReply(progress?.avgBatchLagMS ?? 0),
+    'lastError',
+    s.lastError,
+    'args',
+    [
+      'batchSize',
+      (o.batch as number | undefined) ?? 1,
+      'durationMS',
+      (o.duration as number | undefined) ?? 0,
+      'stream',
+      reg.plan.arg ?? '*',
+      'trimStream',
+      o.trimStream === false ? 0 : 1,
+      'onFailedPolicy',
+      (o.onFailedPolicy as string | undefined) ?? 'continue',
+      'retryInterval',
+      (o.onFailedRetryInterval as number | undefined) ?? 1,
+    ],
+    'status',
+    reg.paused ? 'PAUSED' : (progress?.status ?? 'OK'),
+  ];
+}
+
 function registrationData(reg: Registration): Reply[] {
+  if (reg.reader === 'StreamReader') return streamRegistrationData(reg);
   const s = reg.stats;
   const args = READER_ARGS[reg.reader]?.(reg) ?? ['regex', reg.plan.arg ?? '*'];
   return [
