@@ -10,6 +10,15 @@ export interface Pausable {
   resume(): void;
 }
 
+/** Writers with bytes to flush; one setImmediate flushes them all (rather than one per socket). */
+let dirty: BatchWriter[] = [];
+
+function flushDirty(): void {
+  const writers = dirty;
+  dirty = [];
+  for (const w of writers) w.flush();
+}
+
 export class BatchWriter {
   private parts: Buffer[] = [];
   /** The last part, still open for extension: its first slice and how far it now reaches. */
@@ -19,7 +28,6 @@ export class BatchWriter {
   private draining = false;
   /** Paused while the socket's buffer is full, so a slow reader cannot make us buffer without bound. */
   peer: Pausable | null = null;
-  private readonly flushNow = (): void => this.flush();
 
   constructor(private readonly socket: Socket) {}
 
@@ -34,7 +42,7 @@ export class BatchWriter {
     }
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.flushNow);
+      if (dirty.push(this) === 1) setImmediate(flushDirty);
     }
   }
 
