@@ -1,15 +1,18 @@
-// gearbox benchmarks: `node dist/bench/index.js [batch] [pipeline] [proxy] [events]` (all of them, in that order, when none is named).
+// gearbox benchmarks: `node dist/bench/index.js [batch] [pipeline] [proxy] [events] [streams]` (all of them, in that order,
+// when none is named).
 // Each suite starts its own private Redis (and gears server) on loopback ports and stops them after.
 import { benchBatch } from './batch.js';
 import { benchEvents } from './events.js';
 import { benchPipeline } from './pipeline.js';
 import { benchProxy } from './proxy.js';
+import { benchStreams } from './streams.js';
 
 const SUITES: Record<string, () => Promise<unknown>> = {
   batch: benchBatch,
   pipeline: benchPipeline,
   proxy: benchProxy,
   events: benchEvents,
+  streams: benchStreams,
 };
 
 const wanted = process.argv.slice(2);
