@@ -1,3 +1,4 @@
+import { GearsCluster } from '../cluster/index.js';
 import { Engine } from '../engine/index.js';
 import { childLogger, setLogLevel, type LogLevel } from '../log/logger.js';
 import { GearsServer } from '../server/index.js';
@@ -27,12 +28,16 @@ export async function startGearsServer(options: ServeOptions): Promise<RunningSe
     redisUrl: options.redis,
     config: options.threads ? { ExecutionThreads: options.threads } : undefined,
   });
+  const cluster = await GearsCluster.attach(engine, { redisUrl: options.redis }).catch(async (err: Error) => {
+    await engine.close();
+    throw err;
+  });
   const server = new GearsServer({
     redisUrl: options.redis,
     host: options.host,
     port: options.port,
     password: options.password,
-    commands: gearsCommands(engine),
+    commands: gearsCommands(engine, cluster),
     logger: log,
   });
   const address = await server.listen();
@@ -41,6 +46,7 @@ export async function startGearsServer(options: ServeOptions): Promise<RunningSe
     engine,
     async close() {
       await server.close();
+      await cluster.close();
       await engine.close();
     },
   };

@@ -9,9 +9,10 @@ import { Execution } from './execution.js';
 import { Executions } from './executions.js';
 import { Requirements } from './requirements.js';
 import { readIdentity, STANDALONE_SHARD_ID, type ShardIdentity } from './identity.js';
+import type { RunReport } from './run-plan.js';
 import { compileSource } from './worker/evaluate.js';
 import { WorkerPool } from './worker/pool.js';
-import type { FromWorker } from './worker/protocol.js';
+import type { FromWorker, JobDistribution } from './worker/protocol.js';
 
 export interface EngineOptions {
   readonly redisUrl: string;
@@ -26,6 +27,21 @@ export interface ExecuteOptions {
   readonly unblocking?: boolean;
   /** npm specs to install before the source runs (RG.JSEXECUTE ... REQUIREMENTS). */
   readonly requirements?: readonly string[];
+  /** Set by the cluster layer for an execution spread over shards (see src/cluster). */
+  readonly distributed?: DistributedRun;
+}
+
+/** This shard's part in an execution that spans shards: one id everywhere, records moved by the job's exchange. */
+export interface DistributedRun {
+  readonly id: string;
+  readonly job: JobDistribution;
+  /**
+   * Called once the local part is done: waits for the other shards and returns their errors, or
+   * throws to end the execution as aborted.
+   */
+  readonly gather?: () => Promise<string[]>;
+  /** Called once the execution has finished, however it ended. */
+  readonly onFinished?: (execution: Execution) => void;
 }
 
 export type ExecuteOutcome =
@@ -58,6 +74,7 @@ export class Engine {
   private identity: ShardIdentity = { shardId: STANDALONE_SHARD_ID, clusterMode: false };
   private pool!: WorkerPool;
   private sequence = 0;
+  private readonly abortReasons = new Map<string, string>();
   private peakHeap = 0;
 
   private constructor(private readonly options: EngineOptions) {
@@ -98,31 +115,46 @@ export class Engine {
 
   /** RG.JSEXECUTE: runs a source; blocking callers get results and errors, UNBLOCKING ones an execution id. */
   async execute(source: string, options: ExecuteOptions = {}): Promise<ExecuteOutcome> {
-    try {
-      compileSource(source, GLOBAL_NAMES);
-    } catch (err) {
-      throw new GearsError((err as Error).message);
-    }
-    this.assertRedis();
+    this.check(source);
     if (options.requirements?.length) await this.requirements.install(options.requirements);
-    const execution = new Execution(`${this.shardId}-${this.sequence++}`, options.unblocking === true);
+    const distributed = options.distributed;
+    const execution = new Execution(distributed?.id ?? this.nextExecutionId(), options.unblocking === true);
     let sourceError: string | undefined;
     this.executions.add(execution);
+    const complete = (report: RunReport) => {
+      if (!distributed?.gather) return execution.complete(report);
+      distributed.gather().then(
+        (errors) => execution.complete({ ...report, errors: [...report.errors, ...errors] }),
+        (err: Error) => execution.abort(err.message),
+      );
+    };
     this.pool.submit(
-      { type: 'run', executionId: execution.id, source, config: this.config.snapshot() },
+      {
+        type: 'run',
+        executionId: execution.id,
+        source,
+        config: this.config.snapshot(),
+        distribution: distributed?.job,
+      },
       {
         onMessage: (message) => {
           if (message.type === 'started') execution.start(message.steps);
           else if (message.type === 'progress') execution.recordsRead = message.recordsRead;
-          else if (message.type === 'done') execution.complete(message.report);
+          else if (message.type === 'done') complete(message.report);
+          else if (message.type === 'aborted') execution.abort(message.message);
           else if (message.type === 'failed') {
             sourceError = message.message;
             execution.fail(message.message);
           }
         },
-        onLost: (reason) => (reason === 'aborted' ? execution.abort() : execution.fail(reason)),
+        onLost: (reason) =>
+          reason === 'aborted' ? execution.abort(this.abortReasons.get(execution.id)) : execution.fail(reason),
       },
     );
+    void execution.whenFinished().then(() => {
+      this.abortReasons.delete(execution.id);
+      distributed?.onFinished?.(execution);
+    });
     if (options.unblocking) return { kind: 'id', id: execution.id };
     await execution.whenFinished();
     this.executions.delete(execution.id);
@@ -143,6 +175,16 @@ export class Engine {
     const closed = open instanceof OpenGearFunction ? open.run() : open;
     if (!(closed instanceof ClosedGearFunction)) throw new GearsError('Engine.run takes a GearFunction object');
     return this.execute(toSource(closed), options);
+  }
+
+  /** Refuses a source that does not parse, or a Redis that is not there, before anything runs. */
+  check(source: string): void {
+    try {
+      compileSource(source, GLOBAL_NAMES);
+    } catch (err) {
+      throw new GearsError((err as Error).message);
+    }
+    this.assertRedis();
   }
 
   /** The execution, or a GearsError worded as RedisGears words it. */
@@ -173,11 +215,18 @@ export class Engine {
     return execution;
   }
 
-  abort(id: string): void {
+  /** A fresh execution id: this shard's id and a sequence number, as RedisGears names them. */
+  nextExecutionId(): string {
+    return `${this.shardId}-${this.sequence++}`;
+  }
+
+  /** Stops a running execution; `reason` becomes its error (default: RedisGears' wording). */
+  abort(id: string, reason?: string): void {
     const execution = this.find(id, 'execution does not exist');
     if (execution.finished)
       throw new GearsError(`execution ${id} has already finished (${execution.status}); nothing to abort`);
-    if (!this.pool.abort(id)) execution.abort();
+    if (reason !== undefined) this.abortReasons.set(id, reason);
+    if (!this.pool.abort(id)) execution.abort(reason);
   }
 
   drop(id: string): void {

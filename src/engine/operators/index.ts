@@ -3,13 +3,20 @@ import { perRecord } from './per-record.js';
 import { accumulate, batchGroupBy, distinct, limit, localGroupBy, sort } from './stateful.js';
 import type { ErrorSink, Operator } from './operator.js';
 
-export { ErrorSink, errorMessage, isThenable, type Operator, type Batch } from './operator.js';
+export { ErrorSink, errorMessage, fold, isThenable, type Operator, type Batch } from './operator.js';
 export { compareRecords } from './stateful.js';
 
-/** Where collect and repartition move records; a single shard passes them through. */
+/**
+ * Where collect and repartition move records; a single shard passes them through. `from` names the
+ * user's step for error messages; `errors` takes the messages of an extractor that throws.
+ */
 export interface Exchange {
-  collect(): Operator;
-  repartition(extractor: (r: any) => unknown): Operator;
+  collect(from: string): Operator;
+  repartition(extractor: (r: any) => unknown, errors: ErrorSink, from: string): Operator;
+  /** Releases what the exchange holds once the run is over. */
+  close?(): Promise<void>;
+  /** Records and bytes this shard sent to others, for RG.GETEXECUTION. */
+  stats?(): { recordsMoved: number; bytesMoved: number };
 }
 
 const passThrough: Operator = { push: (batch) => batch, finish: () => [] };
@@ -35,8 +42,8 @@ export function makeOperator(step: Primitive, errors: ErrorSink, exchange: Excha
     case 'sort':
       return sort(step.reverse);
     case 'collect':
-      return exchange.collect();
+      return exchange.collect(step.from);
     case 'repartition':
-      return exchange.repartition(step.extractor);
+      return exchange.repartition(step.extractor, errors, step.from);
   }
 }

@@ -1,3 +1,4 @@
+import type { GearsCluster } from '../../cluster/index.js';
 import type { Engine } from '../../engine/index.js';
 import type { CommandHandler } from '../commands.js';
 import { ErrorReply, wrongArity } from '../resp/reply.js';
@@ -28,12 +29,12 @@ export function parseExecuteArgs(args: Buffer[]): ExecuteArgs {
 
 /** RG.JSEXECUTE <source> [UNBLOCKING] [REQUIREMENTS <npm-spec> ...]: requirements are npm-installed first, then reachable with require(). */
 export const jsexecute =
-  (engine: Engine): CommandHandler =>
+  (engine: Engine, cluster?: GearsCluster): CommandHandler =>
   (args) => {
     if (args.length < 1) throw wrongArity('rg.jsexecute');
     const { source, unblocking, requirements } = parseExecuteArgs(args);
     return replying(async () => {
-      const outcome = await engine.execute(source, { unblocking, requirements });
+      const outcome = await (cluster ?? engine).execute(source, { unblocking, requirements });
       return outcome.kind === 'id' ? outcome.id : resultsAndErrors(outcome.results, outcome.errors);
     });
   };

@@ -1,0 +1,8 @@
+export {
+  GearsCluster,
+  type ClusterInfo,
+  type ClusterOptions,
+  type ShardExecution,
+  type ShardInfo,
+} from './gears-cluster.js';
+export { parseClusterNodes, SlotMap, type Shard, type Topology } from './topology.js';
