@@ -53,7 +53,10 @@ export async function startGearsServer(options: ServeOptions): Promise<RunningSe
 }
 
 export async function serveCommand(options: ServeOptions): Promise<void> {
-  const running = await startGearsServer(options);
+  const running = await startGearsServer(options).catch((err: Error) => {
+    console.error(`gearbox serve: ${err.message}`);
+    process.exit(1);
+  });
   const shutdown = () => {
     void running.close().then(() => process.exit(0));
   };

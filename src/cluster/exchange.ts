@@ -16,7 +16,7 @@ import {
 } from '../engine/index.js';
 import { stageKey } from './keys.js';
 import { clusterLink, localLink } from './links.js';
-import { readRunIds } from './presence.js';
+import { departedShard, stoppedAnswering } from './presence.js';
 import { SlotMap, describeShard, type Shard } from './topology.js';
 
 /** What every shard of an execution agrees on; travels in the job as plain data. */
@@ -184,15 +184,8 @@ class StreamExchange implements Exchange {
   /** A silent shard whose gears server is gone or was restarted will never send: abort, naming it. */
   private async checkAlive(pending: ReadonlySet<string>): Promise<void> {
     const shards = [...pending].map((id) => this.shard(id));
-    const now = await readRunIds(this.cluster, shards);
-    for (const shard of shards) {
-      const runId = now.get(shard.id);
-      if (runId === this.setup.runIds[shard.id]) continue;
-      const what = runId ? 'its gears server restarted' : 'it has no gears server any more';
-      throw new ExecutionAbortedError(
-        `${describeShard(shard)} stopped answering: nothing from it for ${this.setup.idleMs} ms (ExecutionMaxIdleTime) and ${what}`,
-      );
-    }
+    const gone = await departedShard(this.cluster, shards, this.setup.runIds);
+    if (gone) throw new ExecutionAbortedError(stoppedAnswering(gone, this.setup.idleMs));
   }
 
   private others(): string[] {

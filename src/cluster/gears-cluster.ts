@@ -15,7 +15,7 @@ import type { ExchangeSetup } from './exchange.js';
 import { clusterLink, localLink } from './links.js';
 import { Mailbox } from './mailbox.js';
 import type { Message, RunPlan } from './messages.js';
-import { Heartbeat, newRunId, readRunIds } from './presence.js';
+import { BEAT_MS, Heartbeat, newRunId, readRunIds } from './presence.js';
 import { PeerTracker } from './tracker.js';
 import {
   describeShard,
@@ -137,7 +137,7 @@ export class GearsCluster {
       (message) => this.handle(message),
       this.log,
     );
-    this.mailbox.start();
+    await this.mailbox.start();
     this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_MS);
     this.timer.unref();
   }
@@ -182,7 +182,7 @@ export class GearsCluster {
       throw new GearsError(
         `this gears server's Redis serves no slots as a primary: send the function to a primary's gears server`,
       );
-    const runIds = await readRunIds(this.cluster!, topology.shards);
+    const runIds = await this.liveRunIds(topology.shards);
     const missing = topology.shards.find((s) => !runIds.get(s.id));
     if (missing)
       throw new GearsError(
@@ -199,12 +199,13 @@ export class GearsCluster {
       peers,
       plan.runIds,
       this.cluster!,
-      () => this.engine.config.get('ExecutionMaxIdleTime'),
+      this.engine.config.get('ExecutionMaxIdleTime'),
       (reason) => this.abortLocal(plan.id, reason),
     );
     this.trackers.set(plan.id, tracker);
     const ended = (reason: string) => {
       this.trackers.delete(plan.id);
+      tracker.end();
       for (const peer of tracker.pending) void this.post(peer, { type: 'abort', from: this.myId, id: plan.id, reason });
     };
     try {
@@ -223,6 +224,17 @@ export class GearsCluster {
       ended((err as Error).message);
       throw err instanceof GearsError ? err : new GearsError((err as Error).message);
     }
+  }
+
+  /**
+   * Every shard's gears server run id. A missing one is read again after a heartbeat, since a
+   * FLUSHALL removes the keys that the servers write back within a beat.
+   */
+  private async liveRunIds(shards: readonly Shard[]): Promise<Map<string, string | null>> {
+    const runIds = await readRunIds(this.cluster!, shards);
+    if (shards.every((s) => runIds.get(s.id))) return runIds;
+    await new Promise((r) => setTimeout(r, BEAT_MS + 100));
+    return readRunIds(this.cluster!, shards);
   }
 
   /** RG.GETEXECUTION <id> CLUSTER: every shard's view of the execution (shards that do not know it are left out). */
@@ -261,6 +273,8 @@ export class GearsCluster {
     switch (message.type) {
       case 'run':
         return void this.runForPeer(message);
+      case 'accepted':
+        return this.trackers.get(message.id)?.accept(message.from);
       case 'done':
         return this.trackers.get(message.id)?.report(message);
       case 'abort':
@@ -287,6 +301,7 @@ export class GearsCluster {
     if (!plan.shards.some((s) => s.id === this.myId))
       return report('failed', [`shard ${this.myId} is not a primary of the cluster any more`]);
     try {
+      void this.post(origin, { type: 'accepted', from: this.myId, id: plan.id });
       await this.engine.execute(message.source, {
         unblocking: true,
         requirements: message.requirements,

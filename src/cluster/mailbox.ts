@@ -26,8 +26,11 @@ export class Mailbox {
     private readonly log: Logger,
   ) {}
 
-  start(): void {
-    this.loop = this.read();
+  /** Starts reading; resolves once the inbox position is fixed, so every later message is seen. */
+  async start(): Promise<void> {
+    const tag = this.tag();
+    const last = tag === undefined ? '0-0' : await this.lastId(inboxKey(tag));
+    this.loop = this.read(tag, last);
   }
 
   async stop(): Promise<void> {
@@ -63,21 +66,19 @@ export class Mailbox {
     }
   }
 
-  private async read(): Promise<void> {
-    let tag: string | undefined;
-    let last = '$';
+  private async read(tag: string | undefined, last: string): Promise<void> {
     while (!this.stopped) {
       const current = this.tag();
       if (current === undefined) {
         await new Promise((r) => setTimeout(r, BLOCK_MS));
         continue;
       }
-      if (current !== tag) {
-        // a new inbox (the shard's lowest slot moved): peers that saw the change first may have written already
-        last = tag === undefined ? '$' : '0-0';
-        tag = current;
-      }
       try {
+        if (current !== tag) {
+          // a new inbox (the shard's lowest slot moved): peers that saw the change first may have written already
+          last = '0-0';
+          tag = current;
+        }
         const reply = (await this.local.xread('BLOCK', BLOCK_MS, 'STREAMS', inboxKey(tag), last)) as Array<
           [string, Array<[string, string[]]>]
         > | null;
@@ -91,6 +92,12 @@ export class Mailbox {
         await new Promise((r) => setTimeout(r, BLOCK_MS));
       }
     }
+  }
+
+  /** The id of a stream's newest entry: reading on from it misses nothing, unlike re-reading from '$'. */
+  private async lastId(key: string): Promise<string> {
+    const newest = (await this.local.xrevrange(key, '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
+    return newest[0]?.[0] ?? '0-0';
   }
 
   private deliver(text: string): void {

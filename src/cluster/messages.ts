@@ -18,6 +18,7 @@ export type Message =
       readonly source: string;
       readonly requirements?: readonly string[];
     }
+  | { readonly type: 'accepted'; readonly from: string; readonly id: string }
   | {
       readonly type: 'done';
       readonly from: string;

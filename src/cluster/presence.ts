@@ -4,10 +4,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { presenceKey } from './keys.js';
-import type { Shard } from './topology.js';
+import { describeShard, type Shard } from './topology.js';
 
 export const PRESENCE_TTL_MS = 3000;
-const BEAT_MS = 1000;
+export const BEAT_MS = 1000;
 
 /** What reading presence needs: a GET that reaches the shard owning the key. */
 export interface KeyReader {
@@ -52,4 +52,30 @@ export class Heartbeat {
 export async function readRunIds(reader: KeyReader, shards: readonly Shard[]): Promise<Map<string, string | null>> {
   const ids = await Promise.all(shards.map((s) => reader.get(presenceKey(s.tag)).catch(() => null)));
   return new Map(shards.map((s, i) => [s.id, ids[i]]));
+}
+
+/**
+ * The first of `shards` whose gears server is gone or was restarted since `runIds` were read, with
+ * how; a missing key is read again after a beat (a FLUSHALL removes it until the next heartbeat).
+ */
+export async function departedShard(
+  reader: KeyReader,
+  shards: readonly Shard[],
+  runIds: Readonly<Record<string, string>>,
+): Promise<{ shard: Shard; what: string } | undefined> {
+  let now = await readRunIds(reader, shards);
+  if (shards.some((s) => now.get(s.id) === null)) {
+    await new Promise((r) => setTimeout(r, BEAT_MS + 100));
+    now = await readRunIds(reader, shards);
+  }
+  for (const shard of shards) {
+    const runId = now.get(shard.id);
+    if (runId === runIds[shard.id]) continue;
+    return { shard, what: runId ? 'its gears server restarted' : 'it has no gears server any more' };
+  }
+  return undefined;
+}
+
+export function stoppedAnswering(gone: { shard: Shard; what: string }, idleMs: number): string {
+  return `${describeShard(gone.shard)} stopped answering: nothing from it for ${idleMs} ms (ExecutionMaxIdleTime) and ${gone.what}`;
 }
