@@ -1,9 +1,14 @@
-// gearbox benchmarks: `node dist/bench/index.js [batch] [pipeline]` (all of them, in that order, when none is named).
+// gearbox benchmarks: `node dist/bench/index.js [batch] [pipeline] [proxy]` (all of them, in that order, when none is named).
 // Each suite starts its own private Redis (and gears server) on loopback ports and stops them after.
 import { benchBatch } from './batch.js';
 import { benchPipeline } from './pipeline.js';
+import { benchProxy } from './proxy.js';
 
-const SUITES: Record<string, () => Promise<unknown>> = { batch: benchBatch, pipeline: benchPipeline };
+const SUITES: Record<string, () => Promise<unknown>> = {
+  batch: benchBatch,
+  pipeline: benchPipeline,
+  proxy: benchProxy,
+};
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in SUITES));

@@ -1,21 +1,28 @@
-import { GearsCluster } from '../cluster/index.js';
-import { Engine } from '../engine/index.js';
+import { GearsCluster, refuseReplica } from '../cluster/index.js';
+import { Engine, redactUrl } from '../engine/index.js';
 import { childLogger, setLogLevel, type LogLevel } from '../log/logger.js';
-import { GearsServer } from '../server/index.js';
+import { checkProtectedMode, GearsServer, parseRedisUrl, syncWriteHooks } from '../server/index.js';
 import { gearsCommands } from '../server/rg/index.js';
+import { redisTls, tlsListener, type TlsFlags } from './serve-tls.js';
 
-export interface ServeOptions {
+export interface ServeOptions extends TlsFlags {
+  /** May carry the password Redis wants (redis://:password@host); REDIS_URL keeps it off the command line. */
   readonly redis: string;
   readonly host: string;
+  /** 0 with a TLS port: TLS only, as in Redis. */
   readonly port: number;
+  /** GEARBOX_PASSWORD keeps it off the command line. */
   readonly password?: string;
   readonly threads?: number;
   readonly logLevel?: LogLevel;
+  /** Redis' protected-mode: 'no' allows a non-loopback listener without authentication. */
+  readonly protectedMode?: 'yes' | 'no';
 }
 
 export interface RunningServer {
   readonly host: string;
   readonly port: number;
+  readonly tlsPort?: number;
   readonly engine: Engine;
   close(): Promise<void>;
 }
@@ -24,8 +31,20 @@ export interface RunningServer {
 export async function startGearsServer(options: ServeOptions): Promise<RunningServer> {
   if (options.logLevel) setLogLevel(options.logLevel);
   const log = childLogger('server');
+  const protectedMode = options.protectedMode !== 'no';
+  // before anything starts: a refused listener should not leave an engine running
+  checkProtectedMode({
+    host: options.host,
+    password: options.password,
+    redisHasCredentials: parseRedisUrl(options.redis).password !== undefined,
+    protectedMode,
+  });
+  const tls = tlsListener(options);
+  const toRedis = redisTls(options.redis, options);
+  await refuseReplica(options.redis);
   const engine = await Engine.start({
     redisUrl: options.redis,
+    redisTls: toRedis,
     config: options.threads ? { ExecutionThreads: options.threads } : undefined,
   });
   const cluster = await GearsCluster.attach(engine, { redisUrl: options.redis }).catch(async (err: Error) => {
@@ -34,13 +53,24 @@ export async function startGearsServer(options: ServeOptions): Promise<RunningSe
   });
   const server = new GearsServer({
     redisUrl: options.redis,
+    redisTls: toRedis,
     host: options.host,
-    port: options.port,
+    port: tls && options.port === 0 ? null : options.port,
+    tls,
+    protectedMode,
     password: options.password,
     commands: gearsCommands(engine, cluster),
     logger: log,
+    writeHooks: syncWriteHooks(engine.registrations),
   });
-  const address = await server.listen();
+  let address;
+  try {
+    address = await server.listen();
+  } catch (err) {
+    await cluster.close();
+    await engine.close();
+    throw err;
+  }
   return {
     ...address,
     engine,
@@ -53,17 +83,22 @@ export async function startGearsServer(options: ServeOptions): Promise<RunningSe
 }
 
 export async function serveCommand(options: ServeOptions): Promise<void> {
-  const running = await startGearsServer(options).catch((err: Error) => {
-    console.error(`gearbox serve: ${err.message}`);
+  let running: RunningServer;
+  try {
+    running = await startGearsServer(options);
+  } catch (err) {
+    console.error(`gearbox serve: ${(err as Error).message}`);
     process.exit(1);
-  });
+  }
   const shutdown = () => {
     void running.close().then(() => process.exit(0));
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   const auth = options.password ? ', AUTH required' : '';
+  const tls = running.tlsPort === undefined ? '' : `, TLS on port ${running.tlsPort}`;
+  // the Redis URL may carry a password: never printed
   console.log(
-    `gearbox gears server ready on ${running.host}:${running.port} (Redis ${options.redis}, shard ${running.engine.shardId}${auth})`,
+    `gearbox gears server ready on ${running.host}:${running.port} (Redis ${redactUrl(options.redis)}, shard ${running.engine.shardId}${auth}${tls})`,
   );
 }

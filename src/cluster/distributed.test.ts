@@ -169,6 +169,25 @@ describe('distributed batch', () => {
   });
 });
 
+describe('registrations', () => {
+  test('a source that registers, sent to one node, is installed on every shard, each reacting to its own keys', async () => {
+    assert.equal(
+      await clients[0].call(
+        'RG.JSEXECUTE',
+        `GB().foreach(async (x) => { await execute('SET', 'seen:{' + hashtag() + '}:' + x.key, '1'); }).register('person:*')`,
+      ),
+      'OK',
+    );
+    for (const client of clients) assert.equal(((await client.call('RG.DUMPREGISTRATIONS')) as unknown[]).length, 1);
+    for (let i = 0; i < 30; i++) await cluster.data.set(`person:${i}`, 'x');
+    for (;;) {
+      const [[seen]] = await run(1, `GB('KeysOnlyReader', 'seen:*').count().run()`);
+      if (seen === '30') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+});
+
 describe('executions across shards', () => {
   test('UNBLOCKING: one id; GETRESULTSBLOCKING on the originator, DUMPEXECUTIONS and GETEXECUTION CLUSTER everywhere', async () => {
     const id = String(await clients[0].call('RG.JSEXECUTE', `GB().count().run()`, 'UNBLOCKING'));

@@ -59,6 +59,21 @@ export interface ShardExecution {
 /** Refusing to attach to a replica: a gears server there could not write. */
 export class ReplicaError extends Error {}
 
+/**
+ * Refuses a Redis that is a replica, before anything starts on it; a Redis that cannot be reached
+ * yet is left to the engine, which waits for it.
+ */
+export async function refuseReplica(redisUrl: string): Promise<void> {
+  const redis = localLink(redisUrl, 'gearbox-check');
+  try {
+    await assertPrimary(redis, redisUrl);
+  } catch (err) {
+    if (err instanceof ReplicaError) throw err;
+  } finally {
+    redis.disconnect();
+  }
+}
+
 async function assertPrimary(redis: Redis, redisUrl: string): Promise<void> {
   const info = String(await redis.info('replication'));
   if (/role:slave/.test(info))
@@ -176,7 +191,7 @@ export class GearsCluster {
   /** RG.JSEXECUTE: in a cluster the source runs on every shard under one execution id. */
   async execute(source: string, options: ExecuteOptions = {}): Promise<ExecuteOutcome> {
     if (!this.topology) return this.engine.execute(source, options);
-    this.engine.check(source);
+    await this.engine.check(source, options);
     const topology = await this.refresh();
     if (topology.myRole === 'replica' || !this.me)
       throw new GearsError(
@@ -204,22 +219,33 @@ export class GearsCluster {
     );
     this.trackers.set(plan.id, tracker);
     const ended = (reason: string) => {
-      this.trackers.delete(plan.id);
-      tracker.end();
+      this.forget(plan.id, tracker);
       for (const peer of tracker.pending) void this.post(peer, { type: 'abort', from: this.myId, id: plan.id, reason });
     };
     try {
-      const message: Message = { type: 'run', from: this.myId, plan, source, requirements: options.requirements };
+      const { requirements, session, upgrade } = options;
+      const message: Message = { type: 'run', from: this.myId, plan, source, requirements, session, upgrade };
       await Promise.all(peers.map((peer) => this.mailbox!.send(peer, message)));
-      return await this.engine.execute(source, {
+      const outcome = await this.engine.execute(source, {
         ...options,
         distributed: {
           id: plan.id,
           job: this.jobFor(plan),
           gather: () => tracker.wait(),
-          onFinished: (execution) => ended(execution.errors.at(-1) ?? 'the originating shard ended the execution'),
+          onFinished: (execution) => {
+            // a source that only registers ends here at once while the others still install it: only a
+            // failure here stops them
+            if (execution.status === 'aborted' || execution.failed)
+              ended(execution.errors.at(-1) ?? 'the originating shard ended the execution');
+            else if (tracker.pending.length === 0) this.forget(plan.id, tracker);
+          },
         },
       });
+      if (outcome.kind === 'registered') {
+        // registered here: reply once every shard has its registrations too
+        await tracker.wait().finally(() => this.forget(plan.id, tracker));
+      }
+      return outcome;
     } catch (err) {
       ended((err as Error).message);
       throw err instanceof GearsError ? err : new GearsError((err as Error).message);
@@ -305,6 +331,8 @@ export class GearsCluster {
       await this.engine.execute(message.source, {
         unblocking: true,
         requirements: message.requirements,
+        session: message.session,
+        upgrade: message.upgrade,
         distributed: {
           id: plan.id,
           job: this.jobFor(plan),
@@ -314,6 +342,11 @@ export class GearsCluster {
     } catch (err) {
       await report('failed', [(err as Error).message]);
     }
+  }
+
+  private forget(id: string, tracker: PeerTracker): void {
+    this.trackers.delete(id);
+    tracker.end();
   }
 
   private abortLocal(id: string, reason: string): void {

@@ -1,5 +1,6 @@
 export {
   GearsCluster,
+  refuseReplica,
   type ClusterInfo,
   type ClusterOptions,
   type ShardExecution,

@@ -17,6 +17,9 @@ export type Message =
       readonly plan: RunPlan;
       readonly source: string;
       readonly requirements?: readonly string[];
+      /** RG.JSEXECUTE ... ID <session> [UPGRADE], for a source that registers. */
+      readonly session?: string;
+      readonly upgrade?: boolean;
     }
   | { readonly type: 'accepted'; readonly from: string; readonly id: string }
   | {

@@ -58,11 +58,52 @@ describe('sources that do not run', () => {
     assert.deepEqual(keys.results, []);
     assert.equal(keys.errors.length, 1);
     assert.match(keys.errors[0], /pattern/);
-    const js = await h.execute("GB('JavaScriptReader', 5).run()").then(
-      (outcome) => (outcome as { errors: string[] }).errors.join(' '),
-      (err: Error) => err.message,
-    );
-    assert.match(js, /generator/);
+    await assert.rejects(h.execute("GB('JavaScriptReader', 5).run()"), /generator/);
+  });
+});
+
+describe('steps and readers that cannot run: an error reply before anything runs', () => {
+  const refused = async (source: string, message: RegExp) => {
+    await assert.rejects(h.execute(`await execute('INCR', 'evaluated'); ${source}`), (err: Error) => {
+      assert.ok(err instanceof GearsError, String(err));
+      assert.match(err.message, message);
+      return true;
+    });
+  };
+
+  test('a step given something other than a callback names the step and what it got', async () => {
+    await h.client.set('k', '1');
+    await refused('GB().map(1).run()', /^map\(callback\): callback must be a function, got 1 \(number\)$/);
+    await refused("GB().filter('x').run()", /^filter\(callback\): callback must be a function, got "x" \(a string\)$/);
+    await refused('GB().groupby(1, 2).run()', /^groupby\(extractor, reducer\): extractor must be a function, got 1/);
+    await refused('GB().groupby((r) => r, 2).run()', /reducer must be a function, got 2 \(number\)/);
+    await refused('GB().aggregate(0, 1, 2).run()', /^aggregate\(zero, seqOp, combOp\): seqOp must be a function/);
+    await refused('GB().aggregateby((r) => r, 0, (k, a) => a, {}).run()', /combOp must be a function, got an object/);
+    await refused('GB().flatmap(null).run()', /flatmap\(callback\): callback must be a function, got null/);
+    await refused("GB().countby('key').run()", /countby\(extractor\?\): extractor must be a function/);
+    await refused('GB().accumulate(5).run()', /accumulate\(callback\)/);
+    await refused('GB().localgroupby((r) => r).run()', /reducer must be a function, got undefined/);
+    await refused('GB().batchgroupby((r) => r, 1).run()', /batchReducer must be a function/);
+    await refused('GB().repartition(1).run()', /repartition\(extractor\)/);
+    await refused('GB().avg([]).run()', /avg\(extractor\?\): extractor must be a function, got an array/);
+    await refused("GB().limit('3').run()", /limit\(length, start\): length must be a non-negative integer, got "3"/);
+    await refused('GB().limit(3, -1).run()', /start must be a non-negative integer, got -1/);
+    // the source was evaluated up to the bad step (its own commands ran), but no execution read anything
+    assert.equal(await h.client.get('evaluated'), '15');
+    assert.deepEqual(h.engine.executions.list(), []);
+  });
+
+  test('a JavaScriptReader run without a generator function is an error reply', async () => {
+    await refused("GB('JavaScriptReader').run('*')", /JavaScriptReader needs a generator function/);
+    await refused("GB('JavaScriptReader').run()", /got "\*"/);
+    await refused("GB('PythonReader', 5).run()", /generator function .* got number/);
+    const iterable = await h.results("GB('JavaScriptReader', [1, 2]).run()");
+    assert.deepEqual(iterable, ['1', '2']);
+  });
+
+  test('RG.JSEXECUTE of a register() on a reader without events is an error reply', async () => {
+    await refused("GB('JavaScriptReader', function* () {}).register()", /batch mode and cannot be registered/);
+    await refused("GB('ShardsIDReader').register()", /batch mode and cannot be registered/);
   });
 });
 

@@ -9,6 +9,12 @@ export interface BuiltinConfig {
   ExecutionMaxIdleTime: number;
   SendMsgRetries: number;
   PythonAttemptTraceback: boolean;
+  /** gearbox's: submissions waiting for an execution thread beyond this many are refused. */
+  MaxQueuedExecutions: number;
+  /** gearbox's: megabytes one execution thread may hold, JavaScript heap and Buffers together. */
+  ExecutionMaxMemory: number;
+  /** gearbox's own: events a registration queues before it drops new ones (counted as numDropped). */
+  MaxPendingEvents: number;
 }
 
 export const DEFAULT_CONFIG: Readonly<BuiltinConfig> = {
@@ -19,10 +25,13 @@ export const DEFAULT_CONFIG: Readonly<BuiltinConfig> = {
   ExecutionMaxIdleTime: 5000,
   SendMsgRetries: 3,
   PythonAttemptTraceback: true,
+  MaxQueuedExecutions: 1000,
+  ExecutionMaxMemory: 1024,
+  MaxPendingEvents: 100000,
 };
 
 /** Options fixed when the server starts: changing them would mean rebuilding the worker pool under running executions. */
-const READ_ONLY = new Set<string>(['ExecutionThreads']);
+const READ_ONLY = new Set<string>(['ExecutionThreads', 'ExecutionMaxMemory']);
 
 export type ConfigValue = number | boolean | string;
 
@@ -40,6 +49,7 @@ function parseBuiltin(name: keyof BuiltinConfig, raw: ConfigValue): number | boo
   const n = typeof raw === 'number' ? raw : Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} takes a non-negative integer, got '${raw}'`);
   if (name === 'ExecutionThreads' && n < 1) throw new ConfigError('ExecutionThreads must be at least 1');
+  if (name === 'ExecutionMaxMemory' && n < 16) throw new ConfigError('ExecutionMaxMemory must be at least 16 (MB)');
   return n;
 }
 

@@ -1,5 +1,11 @@
 import { types } from 'node:util';
 
+/** A new object made by `like`'s own constructor, so a copy stays in its source's context (realm). */
+function construct<U>(like: object, ...args: unknown[]): U {
+  const { constructor } = Object.getPrototypeOf(like) as { constructor: new (...a: unknown[]) => U };
+  return Reflect.construct(constructor, args);
+}
+
 /**
  * A fresh copy of an aggregate's zero value for each accumulator, as RedisGears copies it
  * (Python's copy.deepcopy): plain data, arrays, Map, Set, Date, typed arrays and class instances
@@ -13,22 +19,24 @@ export function copyZero<T>(value: T, seen = new Map<object, unknown>()): T {
   const keep = <U>(copy: U): U => (seen.set(value, copy), copy);
   const v: object = value;
   if (types.isPromise(v) || types.isWeakMap(v) || types.isWeakSet(v) || types.isProxy(v)) return value;
-  if (v instanceof Date) return keep(new Date(v.getTime())) as T;
-  if (v instanceof RegExp) return keep(new RegExp(v.source, v.flags)) as T;
+  // util.types, not instanceof: a zero value comes from its source's own context (worker/evaluate.ts)
+  if (types.isDate(v)) return keep(construct(v, v.getTime())) as T;
+  if (types.isRegExp(v)) return keep(construct(v, (v as RegExp).source, (v as RegExp).flags)) as T;
   if (Buffer.isBuffer(v)) return keep(Buffer.from(v)) as T;
   if (types.isArrayBuffer(v)) return keep(v.slice(0)) as T;
   if (types.isTypedArray(v)) return keep(v.slice()) as T;
-  if (v instanceof Map) {
-    const out = keep(new Map());
+  if (types.isMap(v)) {
+    const out = keep(construct<Map<unknown, unknown>>(v));
     for (const [k, item] of v) out.set(copyZero(k, seen), copyZero(item, seen));
     return out as T;
   }
-  if (v instanceof Set) {
-    const out = keep(new Set());
+  if (types.isSet(v)) {
+    const out = keep(construct<Set<unknown>>(v));
     for (const item of v) out.add(copyZero(item, seen));
     return out as T;
   }
-  const out = keep(Array.isArray(v) ? new Array(v.length) : Object.create(Object.getPrototypeOf(v)));
+  const proto = Object.getPrototypeOf(v) as object | null;
+  const out = keep(Array.isArray(v) ? Object.setPrototypeOf(new Array(v.length), proto) : Object.create(proto));
   for (const key of Reflect.ownKeys(v)) {
     const descriptor = Reflect.getOwnPropertyDescriptor(v, key)!;
     if ('value' in descriptor) descriptor.value = copyZero(descriptor.value, seen);

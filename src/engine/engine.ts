@@ -7,7 +7,11 @@ import { GearsConfig, type ConfigValue } from './config.js';
 import { GearsError } from './errors.js';
 import { Execution } from './execution.js';
 import { Executions } from './executions.js';
+import { Registrations } from './registrations/registrations.js';
 import { Requirements } from './requirements.js';
+import { redisAddress } from './redis-address.js';
+import { credentialsHint, RedisHealth } from './redis-health.js';
+import { registerRedisTls, tlsOptionsFor, type RedisTls } from './redis-tls.js';
 import { readIdentity, STANDALONE_SHARD_ID, type ShardIdentity } from './identity.js';
 import type { RunReport } from './run-plan.js';
 import { compileSource } from './worker/evaluate.js';
@@ -16,6 +20,8 @@ import type { FromWorker, JobDistribution } from './worker/protocol.js';
 
 export interface EngineOptions {
   readonly redisUrl: string;
+  /** Certificates for a rediss:// URL (a private CA, a client certificate). */
+  readonly redisTls?: RedisTls;
   /** Initial configuration, RedisGears names (ExecutionThreads is fixed from here on). */
   readonly config?: Record<string, ConfigValue>;
   readonly logger?: Logger;
@@ -27,6 +33,12 @@ export interface ExecuteOptions {
   readonly unblocking?: boolean;
   /** npm specs to install before the source runs (RG.JSEXECUTE ... REQUIREMENTS). */
   readonly requirements?: readonly string[];
+  /** A blocking execution is aborted when this is (its client went away); UNBLOCKING ones go on. */
+  readonly signal?: AbortSignal;
+  /** RG.JSEXECUTE ... ID <name>: the session the source's registrations belong to. */
+  readonly session?: string;
+  /** RG.JSEXECUTE ... UPGRADE: replace the session's registrations with the new ones, in one step. */
+  readonly upgrade?: boolean;
   /** Set by the cluster layer for an execution spread over shards (see src/cluster). */
   readonly distributed?: DistributedRun;
 }
@@ -46,7 +58,10 @@ export interface DistributedRun {
 
 export type ExecuteOutcome =
   | { readonly kind: 'results'; readonly results: unknown[]; readonly errors: string[] }
-  | { readonly kind: 'id'; readonly id: string };
+  | { readonly kind: 'id'; readonly id: string }
+  | { readonly kind: 'registered'; readonly session: string; readonly ids: string[] };
+
+const EMPTY_REPORT = { results: [], errors: [], recordsRead: 0, readMs: 0, totalMs: 0, steps: [] };
 
 // Same parameter list as the worker compiles with, so a source that declares a name the runtime
 // provides fails here exactly as it would there.
@@ -69,9 +84,11 @@ export class Engine {
   readonly config: GearsConfig;
   readonly executions: Executions;
   readonly requirements: Requirements;
+  readonly registrations: Registrations;
   private readonly log: Logger;
   private readonly redis: Redis;
-  private identity: ShardIdentity = { shardId: STANDALONE_SHARD_ID, clusterMode: false };
+  private readonly health: RedisHealth;
+  private identity: ShardIdentity = { shardId: STANDALONE_SHARD_ID, clusterMode: false, keyTag: '' };
   private pool!: WorkerPool;
   private sequence = 0;
   private readonly abortReasons = new Map<string, string>();
@@ -83,12 +100,32 @@ export class Engine {
     this.requirements = new Requirements(options.requirementsDir);
     this.config.onChange((name) => name === 'MaxExecutions' && this.executions.trim());
     this.log = options.logger ?? childLogger('engine');
+    registerRedisTls(options.redisUrl, options.redisTls);
     this.redis = new Redis(options.redisUrl, {
+      ...tlsOptionsFor(options.redisUrl),
       maxRetriesPerRequest: 1,
       connectionName: 'gearbox-engine',
       lazyConnect: true,
     });
-    this.redis.on('error', (err) => this.log.debug({ err: err.message }, 'redis connection error'));
+    this.health = new RedisHealth(this.redis, redisAddress(options.redisUrl), this.log);
+    this.registrations = new Registrations({
+      redisUrl: options.redisUrl,
+      db: this.redis.options.db ?? 0,
+      pool: () => this.pool,
+      config: this.config,
+      executions: this.executions,
+      nextId: () => `${this.shardId}-${this.sequence++}`,
+      reserveId: (id) => {
+        const n = Number(id.slice(id.lastIndexOf('-') + 1));
+        if (Number.isInteger(n) && n >= this.sequence) this.sequence = n + 1;
+      },
+      installRequirements: async (specs) => {
+        if (specs.length) await this.requirements.install(specs);
+      },
+      redis: this.redis,
+      keyTag: () => this.identity.keyTag,
+      log: this.log,
+    });
   }
 
   /** Connects to Redis and starts the execution threads. A Redis that is down is waited for, not fatal. */
@@ -98,10 +135,17 @@ export class Engine {
       await engine.redis.connect();
       engine.identity = await readIdentity(engine.redis);
     } catch (err) {
-      engine.log.warn({ err: (err as Error).message }, `cannot reach Redis at ${options.redisUrl} yet; will retry`);
+      const address = redisAddress(options.redisUrl);
+      const message = (err as Error).message;
+      engine.log.warn(
+        credentialsHint(message, address) ?? `cannot reach Redis at ${address} yet (${message}); will retry`,
+      );
       engine.redis.once('ready', () => void engine.refreshIdentity());
     }
     engine.startPool();
+    // registrations stored by an earlier gears server on this Redis come back with their ids
+    if (engine.redis.status === 'ready') await engine.registrations.restore();
+    else engine.redis.once('ready', () => void engine.registrations.restore());
     return engine;
   }
 
@@ -115,11 +159,13 @@ export class Engine {
 
   /** RG.JSEXECUTE: runs a source; blocking callers get results and errors, UNBLOCKING ones an execution id. */
   async execute(source: string, options: ExecuteOptions = {}): Promise<ExecuteOutcome> {
-    this.check(source);
+    await this.check(source, options);
     if (options.requirements?.length) await this.requirements.install(options.requirements);
     const distributed = options.distributed;
     const execution = new Execution(distributed?.id ?? this.nextExecutionId(), options.unblocking === true);
+    const sessionKey = this.registrations.newSessionKey();
     let sourceError: string | undefined;
+    let installed: Promise<ExecuteOutcome> | undefined;
     this.executions.add(execution);
     const complete = (report: RunReport) => {
       if (!distributed?.gather) return execution.complete(report);
@@ -134,21 +180,36 @@ export class Engine {
         executionId: execution.id,
         source,
         config: this.config.snapshot(),
+        sessionKey,
         distribution: distributed?.job,
       },
       {
-        onMessage: (message) => {
+        onMessage: (message, thread) => {
           if (message.type === 'started') execution.start(message.steps);
           else if (message.type === 'progress') execution.recordsRead = message.recordsRead;
           else if (message.type === 'done') complete(message.report);
           else if (message.type === 'aborted') execution.abort(message.message);
-          else if (message.type === 'failed') {
+          else if (message.type === 'registered') {
+            const loaded = {
+              source,
+              requirements: options.requirements ?? [],
+              key: sessionKey,
+              thread,
+              plans: message.plans,
+            };
+            installed = this.registrations
+              .install(loaded, options.session, options.upgrade === true)
+              .then((s) => ({ kind: 'registered', session: s.name, ids: s.registrations.map((r) => r.id) }));
+            installed.then(
+              () => execution.complete(EMPTY_REPORT),
+              (err: Error) => execution.fail(err.message),
+            );
+          } else if (message.type === 'failed') {
             sourceError = message.message;
             execution.fail(message.message);
           }
         },
-        onLost: (reason) =>
-          reason === 'aborted' ? execution.abort(this.abortReasons.get(execution.id)) : execution.fail(reason),
+        onLost: (reason) => execution.abort(reason === 'aborted' ? this.abortReasons.get(execution.id) : reason),
       },
     );
     void execution.whenFinished().then(() => {
@@ -156,9 +217,13 @@ export class Engine {
       distributed?.onFinished?.(execution);
     });
     if (options.unblocking) return { kind: 'id', id: execution.id };
+    const stop = () => !execution.finished && this.abort(execution.id);
+    options.signal?.addEventListener('abort', stop, { once: true });
     await execution.whenFinished();
+    options.signal?.removeEventListener('abort', stop);
     this.executions.delete(execution.id);
     if (sourceError !== undefined) throw new GearsError(sourceError);
+    if (installed) return installed;
     return { kind: 'results', results: execution.results, errors: execution.errors };
   }
 
@@ -177,14 +242,16 @@ export class Engine {
     return this.execute(toSource(closed), options);
   }
 
-  /** Refuses a source that does not parse, or a Redis that is not there, before anything runs. */
-  check(source: string): void {
+  /** Refuses what cannot run (a source that does not parse, no Redis, a full queue, a bad session) before anything does. */
+  async check(source: string, options: Pick<ExecuteOptions, 'session' | 'upgrade'> = {}): Promise<void> {
     try {
       compileSource(source, GLOBAL_NAMES);
     } catch (err) {
       throw new GearsError((err as Error).message);
     }
-    this.assertRedis();
+    await this.health.ready();
+    this.assertQueueRoom();
+    this.registrations.checkName(options.session, options.upgrade === true);
   }
 
   /** The execution, or a GearsError worded as RedisGears words it. */
@@ -243,7 +310,9 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    this.registrations.close();
     await this.pool.close();
+    this.health.stop();
     this.redis.disconnect();
   }
 
@@ -256,10 +325,13 @@ export class Engine {
         lowestSlot: 0,
         clusterMode: this.clusterMode,
         requirementsDir: this.requirements.dir,
+        maxMemoryMb: this.config.get('ExecutionMaxMemory'),
+        redisTls: this.options.redisTls,
       },
       (message: FromWorker & { type: 'log' }) =>
         this.log[message.level]({ execution: message.executionId }, message.message),
     );
+    this.pool.onRespawn = (thread) => this.registrations.respawned(thread);
   }
 
   private async refreshIdentity(): Promise<void> {
@@ -269,15 +341,19 @@ export class Engine {
       this.identity = identity;
       await this.pool.close();
       this.startPool();
+      for (let thread = 0; thread < this.pool.size; thread++) this.registrations.respawned(thread);
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'cannot read the shard identity');
     }
   }
 
-  private assertRedis(): void {
-    if (this.redis.status !== 'ready')
+  /** Submissions wait for a free execution thread in a bounded queue, so a flood cannot grow memory. */
+  private assertQueueRoom(): void {
+    const max = this.config.get('MaxQueuedExecutions');
+    if (this.pool.queued >= max)
       throw new GearsError(
-        `cannot reach Redis at ${this.options.redisUrl} (${this.redis.status}): start Redis or check --redis`,
+        `${this.pool.queued} executions are already waiting for an execution thread (MaxQueuedExecutions ${max}): ` +
+          'retry later, or raise it with RG.CONFIGSET MaxQueuedExecutions',
       );
   }
 }

@@ -61,14 +61,19 @@ export class Execution {
 
   complete(report: RunReport): void {
     if (this.finished) return;
+    if (report.interrupted !== undefined) {
+      this.errors = report.errors;
+      this.recordsRead = report.recordsRead;
+      return this.abort(report.interrupted);
+    }
     this.results = report.results;
     this.errors = report.errors;
     this.stepReports = report.steps;
     this.recordsRead = report.recordsRead;
     this.totalMs = report.totalMs;
     this.readMs = report.readMs;
-    this.recordsMoved = report.recordsMoved;
-    this.bytesMoved = report.bytesMoved;
+    this.recordsMoved = report.recordsMoved ?? 0;
+    this.bytesMoved = report.bytesMoved ?? 0;
     this.finish('done');
   }
 
@@ -78,8 +83,15 @@ export class Execution {
     this.finish('done');
   }
 
-  abort(reason = 'Execution was aborted'): void {
-    this.errors = [...this.errors, reason];
+  /**
+   * Ends the execution as aborted, with one error naming the cause and how far it got; results read
+   * so far are not reported, since they are not the function's results.
+   */
+  abort(cause = 'Execution was aborted'): void {
+    if (this.finished) return;
+    const read = this.recordsRead === 1 ? '1 record' : `${this.recordsRead} records`;
+    this.results = [];
+    this.errors = [...this.errors, `${cause} (after ${read} read)`];
     this.finish('aborted');
   }
 

@@ -12,6 +12,8 @@ export class Executions {
   add(execution: Execution): void {
     this.byId.set(execution.id, execution);
     this.trim();
+    // running executions may hold the list above the cap; each one that finishes brings it back down
+    void execution.whenFinished().then(() => this.trim());
   }
 
   get(id: string): Execution | undefined {

@@ -8,3 +8,8 @@ export { Requirements, type Requirement } from './requirements.js';
 export { ErrorSink, fold, type Batch, type Exchange, type Operator } from './operators/index.js';
 export type { JobDistribution } from './worker/protocol.js';
 export { isInternalKey } from './readers/index.js';
+export { Registration, type RegistrationMode } from './registrations/registration.js';
+export { DUPLICATE_TRIGGER, type Session } from './registrations/registry.js';
+export type { EventSource } from './registrations/event-source.js';
+export { redactUrl, redisAddress } from './redis-address.js';
+export { type RedisTls } from './redis-tls.js';

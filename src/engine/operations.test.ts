@@ -264,6 +264,18 @@ describe('sort, distinct, collect, repartition', () => {
     assert.deepEqual(await raw([1, 2, 3], '.repartition((r) => String(r)).map((r) => r + 1)'), [2, 3, 4]);
   });
 
+  test('repartition calls its extractor on every record on one shard too; a throw drops that record into errors', async () => {
+    const { results, errors } = await h.run(`
+      let calls = 0;
+      GB('JavaScriptReader', function* () { yield* [1, 2, 3, 4]; })
+        .repartition((r) => { calls++; if (r === 2) throw new Error('no key for 2'); return String(r); })
+        .repartition(async (r) => { calls++; if (r === 3) throw new Error('async no key for 3'); return String(r); })
+        .map((r) => r + ':' + calls)
+        .run()`);
+    assert.deepEqual(results, ['1:7', '4:7']);
+    assert.deepEqual(errors, ['no key for 2', 'async no key for 3']);
+  });
+
   test('a chain over real keys', async () => {
     await h.flush();
     const pipeline = h.client.pipeline();

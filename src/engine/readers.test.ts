@@ -1,6 +1,7 @@
 // Every reader in batch mode against a real Redis: record shapes, options, and gearbox's own keys.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { GearsError } from './errors.js';
 import { parsed, useHarness } from './engine.test.support.js';
 
 const h = useHarness();
@@ -80,7 +81,15 @@ describe('KeysReader', () => {
     await h.client.set('exactly', 'other');
     const records = parsed(await h.results("GB('KeysReader', 'exact*').run({ noScan: true })"));
     assert.deepEqual(records, [{ key: 'exact*', value: 'star', type: 'string', event: null }]);
-    assert.deepEqual(await h.results("GB('KeysReader', 'missing').run({ noScan: true })"), []);
+    // as RedisGears opens the named key: one record even when it does not exist
+    assert.deepEqual(parsed(await h.results("GB('KeysReader', 'missing').run({ noScan: true })")), [
+      { key: 'missing', value: null, type: 'empty', event: null },
+    ]);
+    assert.deepEqual(parsed(await h.results("GB('KeysReader', 'missing').run({ noScan: true, readValue: false })")), [
+      { key: 'missing', value: null, type: null, event: null },
+    ]);
+    const hash = parsed(await h.results("await execute('HSET', 'nh', 'f', 'v'); GB().run('nh', { noScan: true })"));
+    assert.deepEqual(hash, [{ key: 'nh', value: { f: 'v' }, type: 'hash', event: null }]);
     const viaReader = parsed(await h.results("KeysReader('exactly', { noScan: true }).run()"));
     assert.deepEqual(viaReader, [{ key: 'exactly', value: 'other', type: 'string', event: null }]);
   });
@@ -139,7 +148,7 @@ describe('KeysOnlyReader', () => {
 });
 
 describe('StreamReader', () => {
-  test('records {key, id, value} in id order, from fromId', async () => {
+  test('records {key, id, value} in id order, strictly after fromId', async () => {
     await h.client.xadd('s1', '1-0', 'a', '1');
     await h.client.xadd('s1', '2-0', 'a', '2', 'b', 'x');
     await h.client.xadd('s1', '3-0', 'a', '3');
@@ -149,13 +158,21 @@ describe('StreamReader', () => {
       { key: 's1', id: '2-0', value: { a: '2', b: 'x' } },
       { key: 's1', id: '3-0', value: { a: '3' } },
     ]);
-    const from = parsed(await h.results("GB('StreamReader', 's1').run({ fromId: '2-0' })"));
+    const from = parsed(await h.results("GB('StreamReader', 's1').run({ fromId: '1-0' })"));
     assert.deepEqual(
       from.map((r: any) => r.id),
       ['2-0', '3-0'],
     );
-    const viaReader = await h.results("StreamReader('s1', { fromId: '3-0' }).map((r) => r.id).run()");
-    assert.deepEqual(viaReader, ['3-0']);
+    assert.deepEqual(await h.results("StreamReader('s1', { fromId: '2-0' }).map((r) => r.id).run()"), ['3-0']);
+    assert.deepEqual(await h.results("StreamReader('s1', { fromId: '3-0' }).map((r) => r.id).run()"), []);
+    assert.deepEqual(await h.results("StreamReader('s1', { fromId: '1' }).map((r) => r.id).run()"), ['2-0', '3-0']);
+  });
+
+  test("a malformed fromId: Redis' own error in the errors array", async () => {
+    await h.client.xadd('s1', '1-0', 'a', '1');
+    const { results, errors } = await h.run("GB('StreamReader', 's1').run({ fromId: 'not-an-id' })");
+    assert.deepEqual(results, []);
+    assert.deepEqual(errors, ['ERR Invalid stream ID specified as stream command argument']);
   });
 
   test('a long stream is read completely', async () => {
@@ -241,10 +258,13 @@ describe('ShardsIDReader', () => {
 });
 
 describe('CommandReader', () => {
-  test('run with args yields one record: the arguments', async () => {
-    const results = await h.results("GB('CommandReader').map((args) => args.join('|')).run({ args: ['a', 'b', 3] })");
-    assert.deepEqual(results, ['a|b|3']);
-    const viaArg = await h.results("GB('CommandReader').run(['x', 'y'], { convertToStr: false })");
-    assert.deepEqual(viaArg, [['x', 'y']]);
+  test('run() is an error reply: this reader can only be registered, with a trigger', async () => {
+    for (const source of ["GB('CommandReader').run()", "CommandReader().map((args) => args.join('|')).run(['x'])"])
+      await assert.rejects(h.execute(source), (err: Error) => {
+        assert.ok(err instanceof GearsError);
+        assert.match(err.message, /CommandReader can only be registered/);
+        return true;
+      });
+    await assert.rejects(h.execute("GB('CommandReader').register()"), /trigger/);
   });
 });

@@ -1,3 +1,5 @@
+import { types } from 'node:util';
+
 /**
  * convertToStr (the default): every result becomes a bulk string: a string as is, a number in
  * decimal, anything else as JSON (undefined as null).
@@ -16,10 +18,10 @@ export function toResult(value: unknown): string {
         JSON.stringify(value, (_k, v) =>
           typeof v === 'bigint'
             ? v.toString()
-            : v instanceof Map
-              ? Object.fromEntries(v)
-              : v instanceof Set
-                ? [...v]
+            : types.isMap(v)
+              ? Object.fromEntries(v as Map<unknown, unknown>)
+              : types.isSet(v)
+                ? [...(v as Set<unknown>)]
                 : v,
         ) ?? 'null'
       );

@@ -4,6 +4,7 @@ import { ExecutionAbortedError } from './errors.js';
 import { lowerRun, type Primitive } from './lower.js';
 import {
   ErrorSink,
+  errorMessage,
   LOCAL_EXCHANGE,
   isThenable,
   makeOperator,
@@ -21,8 +22,15 @@ export interface RunDeps {
   /** Moves records between shards; without it the run is local to this shard. */
   readonly exchange?: Exchange;
   readonly profile?: boolean;
+  /** The records of one event: when given, they replace what the plan's reader would read. */
+  readonly records?: Batch;
   /** Called now and then with the number of records read so far. */
   readonly onProgress?: (recordsRead: number) => void;
+  /**
+   * Aborted when the run cannot go on honestly (Redis went away under it): no more batches are read,
+   * and the report says why instead of passing partial results off as a finished run.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface StepReport {
@@ -38,9 +46,11 @@ export interface RunReport {
   readonly readMs: number;
   readonly totalMs: number;
   readonly steps: StepReport[];
-  /** Records and bytes sent to other shards (0 outside a cluster). */
-  readonly recordsMoved: number;
-  readonly bytesMoved: number;
+  /** Records and bytes sent to other shards (absent outside a cluster). */
+  readonly recordsMoved?: number;
+  readonly bytesMoved?: number;
+  /** Why the run stopped before its reader was done, if it did. */
+  readonly interrupted?: string;
 }
 
 const PROGRESS_EVERY_MS = 250;
@@ -68,20 +78,33 @@ export async function runPlan(plan: Plan, deps: RunDeps): Promise<RunReport> {
     for (const record of current) results.push(record);
   };
 
+  const signal = deps.signal;
+  let interrupted: string | undefined;
+  const interrupt = (): void => {
+    interrupted ??= errorMessage(signal?.reason);
+    errors.close();
+  };
+  signal?.addEventListener('abort', interrupt, { once: true });
+
   const reader = READERS[plan.reader.name];
   const arg = plan.action?.arg ?? plan.reader.defaultArg;
   let recordsRead = 0;
   let readMs = 0;
   let lastProgress = started;
   try {
-    const iterator = reader({
-      redis: deps.redis,
-      shardId: deps.shardId,
-      arg,
-      options,
-      clusterMode: deps.clusterMode === true,
-    })[Symbol.asyncIterator]();
+    const iterator = (
+      deps.records
+        ? once(deps.records)
+        : reader({
+            redis: deps.redis,
+            shardId: deps.shardId,
+            arg,
+            options,
+            clusterMode: deps.clusterMode === true,
+          })
+    )[Symbol.asyncIterator]();
     for (;;) {
+      if (signal?.aborted) break;
       const t = performance.now();
       const next = await iterator.next();
       readMs += performance.now() - t;
@@ -95,13 +118,16 @@ export async function runPlan(plan: Plan, deps: RunDeps): Promise<RunReport> {
     }
   } catch (err) {
     if (err instanceof ExecutionAbortedError) throw err;
-    errors.add(err);
+    if (!signal?.aborted) errors.add(err);
   }
-  await finish(operators, steps, profile, through);
+  if (!signal?.aborted) await finish(operators, steps, profile, through);
+  signal?.removeEventListener('abort', interrupt);
+  if (signal?.aborted) interrupt();
   const convert = options.convertToStr !== false;
   return {
-    results: convert ? results.map(toResult) : results,
+    results: interrupted !== undefined ? [] : convert ? results.map(toResult) : results,
     errors: errors.messages,
+    interrupted,
     recordsRead,
     readMs,
     totalMs: performance.now() - started,
@@ -109,6 +135,10 @@ export async function runPlan(plan: Plan, deps: RunDeps): Promise<RunReport> {
     recordsMoved: exchange.stats?.().recordsMoved ?? 0,
     bytesMoved: exchange.stats?.().bytesMoved ?? 0,
   };
+}
+
+async function* once(batch: Batch): AsyncGenerator<Batch> {
+  yield batch;
 }
 
 /** Flushes stateful operators in order; what operator i emits at the end flows through i+1 onwards. */

@@ -1,11 +1,26 @@
 // Turning `run(...)` / `register(...)` calls into an Action: the options-only form, defaults
 // inherited from the reader or GB, `requirements` lifted out, and the reader/action combinations
 // RedisGears refuses caught before anything is sent.
-import type { Action, ReaderName, RegisterOptions, RunOptions } from './plan.js';
+import type { Action, ReaderName, ReaderSpec, RegisterOptions, RunOptions } from './plan.js';
+import { checkRegisterOptions } from './register-options.js';
 import type { ActionDefaults } from './types.js';
 
 export type RunCallOptions = RunOptions & { readonly requirements?: readonly string[] };
 export type RegisterCallOptions = RegisterOptions & { readonly requirements?: readonly string[] };
+
+/** `run({ on: client })` / `register({ on: client })`: send the function at once (see ClosedGearFunction.on). */
+export interface OnTarget {
+  readonly on: object;
+}
+
+/** `run` options that keep the records' own types on the wire (RESP types instead of strings). */
+export type TypedRunOptions = RunCallOptions & { readonly convertToStr: false };
+
+/**
+ * What a client receives for records of type `T`: with `convertToStr` (the default) every result
+ * is a string on the wire (DESIGN.md "Wire contract"), so the type says so too.
+ */
+export type WireRecord<T, Typed extends boolean> = Typed extends true ? T : string;
 
 /** What `run(arg)` / `register(prefix)` accept as their first argument. */
 export type ActionArg = string | ((...args: any[]) => unknown) | Iterable<unknown> | AsyncIterable<unknown>;
@@ -37,12 +52,34 @@ function defined(options: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }
 
-const BATCH_ONLY: readonly ReaderName[] = ['JavaScriptReader', 'ShardsIDReader'];
+const BATCH_ONLY: readonly ReaderName[] = ['JavaScriptReader', 'ShardsIDReader', 'KeysOnlyReader'];
 
-function checkCombination(kind: Action['kind'], reader: ReaderName, options: Record<string, unknown>): void {
-  if (kind === 'register' && BATCH_ONLY.includes(reader)) {
-    throw new TypeError(`${reader} reads only in batch mode and cannot be registered; use run() instead`);
+const isIterable = (value: object) => Symbol.iterator in value || Symbol.asyncIterator in value;
+
+function checkCombination(
+  kind: Action['kind'],
+  reader: ReaderName,
+  options: Record<string, unknown>,
+  arg: unknown,
+): void {
+  if (kind === 'run' && reader === 'CommandReader') {
+    throw new TypeError(
+      "CommandReader can only be registered: register({ trigger: 'name' }), then call it with RG.TRIGGER name args...",
+    );
   }
+  if (kind === 'run' && reader === 'JavaScriptReader' && typeof arg !== 'function') {
+    if (arg === null || typeof arg !== 'object' || !isIterable(arg))
+      throw new TypeError(
+        `JavaScriptReader needs a generator function (function* or async function*) as its argument, got ${typeof arg === 'string' ? JSON.stringify(arg) : typeof arg}: GB('JavaScriptReader', function* () { yield 1; }).run()`,
+      );
+  }
+  if (kind === 'register' && BATCH_ONLY.includes(reader)) {
+    const instead = reader === 'KeysOnlyReader' ? '; register a KeysReader (with readValue: false) for key events' : '';
+    throw new TypeError(
+      `${reader} reads only in batch mode and cannot be registered (it has no event mode); use run() instead${instead}`,
+    );
+  }
+  if (kind === 'register') checkRegisterOptions(reader, options);
   if (kind === 'register' && reader === 'CommandReader' && !options.trigger && !options.hook) {
     throw new TypeError(
       "CommandReader registration needs a trigger name (or a hook): register({ trigger: 'myCommand' }), answered by RG.TRIGGER myCommand ...",
@@ -53,12 +90,14 @@ function checkCombination(kind: Action['kind'], reader: ReaderName, options: Rec
 export interface ClosedAction {
   readonly action: Action;
   readonly requirements: readonly string[];
+  /** Where `{ on }` said to send the function, if anywhere. */
+  readonly on?: object;
 }
 
 /** Builds the action of `run`/`register` called with `(arg?, options?)` or `(options)`. */
 export function buildAction(
   kind: Action['kind'],
-  reader: ReaderName,
+  reader: ReaderSpec,
   defaults: ActionDefaults,
   first: unknown,
   second: unknown,
@@ -69,8 +108,9 @@ export function buildAction(
   if (given !== undefined && !isOptionsObject(given)) {
     throw new TypeError(`${kind}(arg, options): options must be a plain object, got ${typeof given}`);
   }
-  const { requirements, ...options } = defined({ ...defaults, ...given });
-  checkCombination(kind, reader, options);
+  const { requirements, on, ...options } = defined({ ...defaults, ...given });
+  checkCombination(kind, reader.name, options, arg ?? reader.defaultArg);
   const action = Object.freeze(arg === undefined ? { kind, options } : { kind, arg, options }) as Action;
-  return { action, requirements: checkRequirements(requirements, `${kind} options`) };
+  const checked = checkRequirements(requirements, `${kind} options`);
+  return on === undefined ? { action, requirements: checked } : { action, requirements: checked, on: on as object };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { assertNoCaptures, findCaptures, RUNTIME_GLOBALS } from './captures.js';
+import { assertNoCaptures, findCaptures, normalizeRuntimeImports, RUNTIME_GLOBALS } from './captures.js';
 
 describe('findCaptures', () => {
   test('parameters and locals are not captures; outer names are', () => {
@@ -60,8 +60,37 @@ describe('assertNoCaptures', () => {
   test('names the callback and the first captured variable, and any others', () => {
     assert.throws(
       () => assertNoCaptures('(r) => a + b', 'groupby reducer'),
-      /^ReferenceError: groupby reducer uses "a" \(and "b"\) from its enclosing scope/,
+      /^ReferenceError: groupby reducer uses "a", "b" from its enclosing scope.*withParams\(\(a, b\) => <your flow>\.run\(\)\)\(a, b\)/,
     );
     assert.doesNotThrow(() => assertNoCaptures('(r) => r', 'map callback'));
+  });
+
+  test('a helper function gets advice that works: define it inside, or require() it', () => {
+    assert.throws(
+      () => assertNoCaptures('(r) => normalize(r.value)', 'map callback'),
+      /uses "normalize" .*define normalize\(\) inside the callback, or put it in a module and require\(\) it/,
+    );
+  });
+});
+
+describe('normalizeRuntimeImports', () => {
+  test('runtime imports as tsc, esbuild and tsx write them become the runtime globals', () => {
+    assert.equal(
+      normalizeRuntimeImports('async (r) => (0, runtime_1.execute)("GET", r.key)'),
+      'async (r) => (0, execute)("GET", r.key)',
+    );
+    assert.equal(normalizeRuntimeImports('(r) => import_runtime.log(r)'), '(r) => log(r)');
+    assert.equal(
+      normalizeRuntimeImports('(r) => import_gearbox.hashtag() + execute2("GET", r)'),
+      '(r) => hashtag() + execute("GET", r)',
+    );
+    assert.deepEqual(findCaptures(normalizeRuntimeImports('async (r) => { await (0, gearbox_1.cmd).get(r); }')), []);
+  });
+
+  test("leaves the callback's own bindings and other objects alone", () => {
+    const own = '(runtime_1) => runtime_1.execute';
+    assert.equal(normalizeRuntimeImports(own), own);
+    assert.deepEqual(findCaptures(normalizeRuntimeImports('(r) => logger_1.info(r)')), ['logger_1']);
+    assert.deepEqual(findCaptures(normalizeRuntimeImports('(r) => store.execute(r)')), ['store']);
   });
 });

@@ -67,12 +67,78 @@ export function findCaptures(source: string): string[] {
   return usesOuterThis(ast) ? [...captured, 'this'] : captured;
 }
 
-/** Throws when the callback at `where` (e.g. "map callback") captures a variable. */
+// How compilers write a use of an imported binding: tsc (CommonJS) `runtime_1.execute`, esbuild
+// bundles `import_runtime.execute` or, when names clash, a renamed `execute2`.
+const MODULE_OBJECT = /^(?:import_[\w$]+|[\w$]+_\d+)$/;
+const RENAMED = /^([A-Za-z_$][\w$]*?)\d+$/;
+const RUNTIME = new Set(RUNTIME_GLOBALS);
+
+/**
+ * The callback's source with imports of the runtime (`import { execute } from 'gearbox/runtime'`)
+ * written as the runtime's globals, whatever tsc, tsx or esbuild made of them. Only names the runtime
+ * defines are rewritten, and only where they are free in the callback, so nothing of the callback's
+ * own is touched; what is left over is a real capture.
+ */
+export function normalizeRuntimeImports(source: string): string {
+  const wrapped = `(\n${source}\n)`;
+  const ast = parse(wrapped, { ecmaVersion: 'latest', sourceType: 'script', ranges: true });
+  const scopes = analyze(ast as unknown as ESTree.Program, { ecmaVersion: 2022, sourceType: 'script' });
+  const free = new Set((scopes.globalScope?.through ?? []).map((reference) => reference.identifier));
+  const edits: { start: number; end: number; text: string }[] = [];
+  ancestor(ast, {
+    MemberExpression(node: any) {
+      const { object, property, computed } = node;
+      if (computed || object.type !== 'Identifier' || property.type !== 'Identifier') return;
+      if (!MODULE_OBJECT.test(object.name) || !RUNTIME.has(property.name)) return;
+      if ([...free].some((id) => (id as unknown as Node).start === object.start)) {
+        edits.push({ start: node.start, end: node.end, text: property.name });
+      }
+    },
+  });
+  for (const id of free) {
+    const match = RENAMED.exec(id.name);
+    if (match && RUNTIME.has(match[1]!) && !isAllowed(id.name)) {
+      const { start, end } = id as unknown as Node;
+      edits.push({ start, end, text: match[1]! });
+    }
+  }
+  if (edits.length === 0) return source;
+  let out = wrapped;
+  for (const edit of edits.sort((a, b) => b.start - a.start))
+    out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
+  return out.slice(2, -2);
+}
+
+/** Whether `name` is called in `source` (a helper function rather than a value). */
+function isCalled(source: string, name: string): boolean {
+  return new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\s*\\(`).test(source);
+}
+
+/**
+ * Throws when the callback at `where` (e.g. "map callback") captures a variable. The message
+ * names the variable and shows, with the user's own names, what works instead: withParams for
+ * values, defining a helper inside the callback or require() for functions.
+ */
 export function assertNoCaptures(source: string, where: string): void {
-  const [name, ...more] = findCaptures(source);
-  if (name === undefined) return;
-  const others = more.length ? ` (and ${more.map((n) => `"${n}"`).join(', ')})` : '';
+  const captured = findCaptures(source);
+  if (captured.length === 0) return;
+  const names = captured.map((n) => `"${n}"`).join(', ');
+  const helpers = captured.filter((n) => n !== 'this' && isCalled(source, n));
+  const values = captured.filter((n) => n !== 'this' && !helpers.includes(n));
+  const advice: string[] = [];
+  if (values.length) {
+    const list = values.join(', ');
+    advice.push(
+      `pass ${values.length > 1 ? 'them' : 'it'} as a parameter that travels as JSON: withParams((${list}) => <your flow>.run())(${list})`,
+    );
+  }
+  for (const helper of helpers) {
+    advice.push(
+      `define ${helper}() inside the callback, or put it in a module and require() it there (send the package as a requirement)`,
+    );
+  }
+  if (captured.includes('this')) advice.push('use a regular function or the record instead of `this`');
   throw new ReferenceError(
-    `${where} uses "${name}"${others} from its enclosing scope; gear functions travel as source and cannot capture variables — pass the value in the function body, or use a JavaScriptReader/gearsConfigGet`,
+    `${where} uses ${names} from its enclosing scope; gear functions travel as source, so callbacks cannot capture variables: ${advice.join('; ')}`,
   );
 }

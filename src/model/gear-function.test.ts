@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ClosedGearFunction, OpenGearFunction } from './gear-function.js';
-import type { Plan } from './plan.js';
+import type { Plan, RegisterOptions } from './plan.js';
+import { GB } from './builder.js';
 import { createReaders } from './readers.js';
 
 const { KeysReader, StreamReader, ShardsIDReader, JavaScriptReader, CommandReader } = createReaders();
@@ -105,8 +106,33 @@ describe('run and register', () => {
 
   test('CommandReader registration needs a trigger or a hook', () => {
     assert.throws(() => CommandReader().register(), /needs a trigger name/);
-    assert.equal(CommandReader().register({ trigger: 'hello' }).action.options.trigger, 'hello');
-    assert.equal(CommandReader().register({ hook: 'SET' }).action.options.hook, 'SET');
+    const options = (fn: ClosedGearFunction) => fn.action.options as RegisterOptions;
+    assert.equal(options(CommandReader().register({ trigger: 'hello' })).trigger, 'hello');
+    assert.equal(options(CommandReader().register({ hook: 'SET' })).hook, 'SET');
+  });
+
+  test('CommandReader cannot run: it can only be registered', () => {
+    assert.throws(() => CommandReader().run(), /CommandReader can only be registered: register\(\{ trigger/);
+  });
+
+  test('a JavaScriptReader run needs a generator (or an iterable)', () => {
+    assert.throws(() => GB('JavaScriptReader').run('*'), /needs a generator function .* got "\*"/);
+    assert.equal(GB('JavaScriptReader').run([1, 2]).action.arg instanceof Array, true);
+  });
+
+  test('steps refuse what is not a callback, naming the step and what they got', () => {
+    assert.throws(
+      () => KeysReader().map(1 as never),
+      /^TypeError: map\(callback\): callback must be a function, got 1 \(number\)$/,
+    );
+    assert.throws(() => GB().filter('x' as never), /filter\(callback\): callback must be a function, got "x"/);
+    assert.throws(() => GB().aggregate(0, 1 as never, 2 as never), /aggregate\(zero, seqOp, combOp\): seqOp/);
+    assert.throws(() => GB().countby(0 as never), /countby\(extractor\?\): extractor must be a function, got 0/);
+    assert.throws(() => GB().limit(1.5), /limit\(length, start\): length must be a non-negative integer/);
+    // the builder is left as it was
+    const gb = GB().map((r) => r);
+    assert.throws(() => gb.map(null as never));
+    assert.equal(gb.plan.steps.length, 1);
   });
 
   test('StreamReader registers on a stream pattern', () => {

@@ -8,10 +8,25 @@ import {
   type ActionArg,
   type RegisterCallOptions,
   type RunCallOptions,
+  type OnTarget,
+  type TypedRunOptions,
+  type WireRecord,
 } from './action.js';
 import { Operations } from './operations.js';
+import { checkStep } from './step-check.js';
 import type { Action, Plan, ReaderSpec, Step } from './plan.js';
+import type { ExecutionResult } from './result.js';
 import type { ActionDefaults, OpOptions } from './types.js';
+
+/** Sends a closed function to a target and answers its result; the client installs it (src/client/on.ts). */
+export type Sender = (fn: ClosedGearFunction<any>, target: object) => Promise<ExecutionResult<any>>;
+
+let sender: Sender | undefined;
+
+/** The model cannot reach a server itself (layers flow one way), so the client lends it a sender. */
+export function setSender(send: Sender): void {
+  sender = send;
+}
 
 declare const closedBrand: unique symbol;
 /** Marks the default closing behaviour: `run`/`register` return a ClosedGearFunction. */
@@ -70,6 +85,16 @@ export class ClosedGearFunction<T = unknown> {
   get requirements(): readonly string[] {
     return this.plan.requirements ?? [];
   }
+
+  /** Sends the function to `target` (a RedisGears client, a Gears, or an ioredis/node-redis client). */
+  on(target: object): Promise<ExecutionResult<T>> {
+    if (!sender) {
+      return Promise.reject(
+        new Error("fn.on(client): import 'gearbox' (or 'gearbox/client') so that functions can be sent"),
+      );
+    }
+    return sender(this, target);
+  }
 }
 
 export class OpenGearFunction<T = unknown, R = ReturnsClosed> extends Operations<T, R, 'open'> {
@@ -104,6 +129,7 @@ export class OpenGearFunction<T = unknown, R = ReturnsClosed> extends Operations
   }
 
   appendStep<U>(step: Step, opts?: OpOptions): OpenGearFunction<U, R> {
+    checkStep(step);
     const requirements = mergeRequirements(this.requirements, checkRequirements(opts?.requirements, step.op));
     const { reader, steps } = this.plan;
     const plan = withRequirements({ reader, steps: [...steps, Object.freeze(step)] }, requirements);
@@ -111,25 +137,34 @@ export class OpenGearFunction<T = unknown, R = ReturnsClosed> extends Operations
   }
 
   /** Closes the function for one batch execution; `arg` overrides the reader's default argument. */
-  run(options?: RunCallOptions): CloseResult<T, R>;
-  run(arg: ActionArg | undefined, options?: RunCallOptions): CloseResult<T, R>;
-  run(first?: unknown, second?: unknown): CloseResult<T, R> {
+  run(options: TypedRunOptions & OnTarget): Promise<ExecutionResult<WireRecord<T, true>>>;
+  run(options: RunCallOptions & OnTarget): Promise<ExecutionResult<WireRecord<T, false>>>;
+  run(arg: ActionArg | undefined, options: TypedRunOptions & OnTarget): Promise<ExecutionResult<WireRecord<T, true>>>;
+  run(arg: ActionArg | undefined, options: RunCallOptions & OnTarget): Promise<ExecutionResult<WireRecord<T, false>>>;
+  run(options: TypedRunOptions): CloseResult<WireRecord<T, true>, R>;
+  run(options?: RunCallOptions): CloseResult<WireRecord<T, false>, R>;
+  run(arg: ActionArg | undefined, options: TypedRunOptions): CloseResult<WireRecord<T, true>, R>;
+  run(arg: ActionArg | undefined, options?: RunCallOptions): CloseResult<WireRecord<T, false>, R>;
+  run(first?: unknown, second?: unknown): any {
     return this.#close('run', first, second);
   }
 
   /** Closes the function as an event handler; `prefix` is the key or stream pattern to listen on. */
+  register(options: RegisterCallOptions & OnTarget): Promise<ExecutionResult<never>>;
+  register(prefix: string | undefined, options: RegisterCallOptions & OnTarget): Promise<ExecutionResult<never>>;
   register(options?: RegisterCallOptions): CloseResult<T, R>;
   register(prefix: string | undefined, options?: RegisterCallOptions): CloseResult<T, R>;
-  register(first?: unknown, second?: unknown): CloseResult<T, R> {
+  register(first?: unknown, second?: unknown): any {
     return this.#close('register', first, second);
   }
 
   #close(kind: Action['kind'], first: unknown, second: unknown): CloseResult<T, R> {
-    const { action, requirements } = buildAction(kind, this.reader.name, this.defaults, first, second);
+    const { action, requirements, on } = buildAction(kind, this.reader, this.defaults, first, second);
     const plan = withRequirements(
       { reader: this.reader, steps: this.steps, action },
       mergeRequirements(this.requirements, requirements),
     ) as Plan & { readonly action: Action };
+    if (on) return new ClosedGearFunction<T>(plan).on(on) as never;
     return (this.#onClose ? this.#onClose(plan) : new ClosedGearFunction<T>(plan)) as CloseResult<T, R>;
   }
 }

@@ -4,11 +4,28 @@ import { createReaders } from './readers.js';
 
 export * from './plan.js';
 export type * from './types.js';
-export type { ActionArg, RegisterCallOptions, RunCallOptions } from './action.js';
+export type {
+  ActionArg,
+  OnTarget,
+  RegisterCallOptions,
+  RunCallOptions,
+  TypedRunOptions,
+  WireRecord,
+} from './action.js';
+export { ExecutionResult, type OutputOf } from './result.js';
 export { isOptionsObject } from './action.js';
+export {
+  checkRegisterOptions,
+  KEYSPACE_EVENTS,
+  KEY_TYPES,
+  ON_FAILED_POLICIES,
+  REGISTER_MODES,
+} from './register-options.js';
 export {
   ClosedGearFunction,
   OpenGearFunction,
+  setSender,
+  type Sender,
   type CloseResult,
   type FunctionState,
   type OnClose,
@@ -27,7 +44,8 @@ export {
 } from './readers.js';
 export { CommandReaderFunction, KeysReaderFunction, StreamReaderFunction, type KeySelection } from './sugar.js';
 export { callbackSource, withSource } from './callback-source.js';
-export { assertNoCaptures, findCaptures, RUNTIME_GLOBALS } from './captures.js';
+export { assertNoCaptures, findCaptures, normalizeRuntimeImports, RUNTIME_GLOBALS } from './captures.js';
+export { ParametrizedFunction, withParams, type ParamValue } from './params.js';
 export { planSource, toSource } from './source.js';
 
 export const {

@@ -138,12 +138,12 @@ export abstract class Operations<T, R, K extends ChainKind> {
   countby(): Next<K, GroupRecord<string, number>, R>;
   countby<Key>(extractor: (record: T) => MaybePromise<Key>, opts?: OpOptions): Next<K, GroupRecord<Key, number>, R>;
   countby(extractor?: (record: T) => unknown, opts?: OpOptions): unknown {
-    return this.appendStep(extractor ? { op: 'countby', extractor } : { op: 'countby' }, opts);
+    return this.appendStep(extractor === undefined ? { op: 'countby' } : { op: 'countby', extractor }, opts);
   }
 
   /** Arithmetic mean of the records, or of what `extractor` returns for them. */
   avg(extractor?: (record: T) => MaybePromise<number>, opts?: OpOptions): Next<K, number, R> {
-    return this.appendStep(extractor ? { op: 'avg', extractor } : { op: 'avg' }, opts);
+    return this.appendStep(extractor === undefined ? { op: 'avg' } : { op: 'avg', extractor }, opts);
   }
 
   // camelCase aliases: same methods, same steps (installed on the prototype below).

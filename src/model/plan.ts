@@ -72,7 +72,6 @@ export interface RunOptions {
   readonly fromId?: string;
   /** CommandReader batch: the arguments. */
   readonly args?: readonly unknown[];
-  readonly [extra: string]: unknown;
 }
 
 /** Options of `register`, RedisGears' names. */
@@ -96,12 +95,18 @@ export interface RegisterOptions {
   readonly collect?: boolean;
   /** Runs on each shard once the registration is in place. */
   readonly onRegistered?: Callback;
-  readonly [extra: string]: unknown;
 }
 
+/**
+ * Options as a plan stores them: the typed ones, plus whatever else GB's defaults carried. What a
+ * user writes in `run()`/`register()` is closed (a misspelt option does not compile); what the
+ * engine reads back from a plan may hold more.
+ */
+export type StoredOptions<O> = O & { readonly [option: string]: unknown };
+
 export type Action =
-  | { readonly kind: 'run'; readonly arg?: unknown; readonly options: RunOptions }
-  | { readonly kind: 'register'; readonly arg?: unknown; readonly options: RegisterOptions };
+  | { readonly kind: 'run'; readonly arg?: unknown; readonly options: StoredOptions<RunOptions> }
+  | { readonly kind: 'register'; readonly arg?: unknown; readonly options: StoredOptions<RegisterOptions> };
 
 export interface Plan {
   readonly reader: ReaderSpec;

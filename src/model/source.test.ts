@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createGearsBuilder, GB } from './builder.js';
 import { callbackSource } from './callback-source.js';
-import type { Plan } from './plan.js';
+import type { Plan, RunOptions } from './plan.js';
 import { createReaders } from './readers.js';
 import { toSource } from './source.js';
 
@@ -197,7 +197,7 @@ describe('toSource refuses what cannot travel', () => {
     const threshold = 10;
     assert.throws(
       () => toSource(KeysReader().filter((r) => Number(r.value) > threshold)),
-      /^ReferenceError: filter callback uses "threshold" from its enclosing scope; gear functions travel as source and cannot capture variables — pass the value in the function body, or use a JavaScriptReader\/gearsConfigGet$/,
+      /^ReferenceError: filter callback uses "threshold" from its enclosing scope; gear functions travel as source, so callbacks cannot capture variables: pass it as a parameter that travels as JSON: withParams\(\(threshold\) => <your flow>\.run\(\)\)\(threshold\)$/,
     );
   });
 
@@ -261,7 +261,10 @@ describe('toSource refuses what cannot travel', () => {
         ),
       /aggregate zero: NaN is not JSON-safe/,
     );
-    assert.throws(() => toSource(KeysReader().run({ when: new Date() })), /run options "when": Date is not JSON-safe/);
+    assert.throws(
+      () => toSource(KeysReader().run({ when: new Date() } as RunOptions)),
+      /run options "when": Date is not JSON-safe/,
+    );
     assert.throws(
       () =>
         toSource(

@@ -4,7 +4,7 @@
 // variable, a bound function, a Map, NaN, ...) is an error here, before anything is sent.
 import type { GearsBuilder } from './builder.js';
 import { callbackSource } from './callback-source.js';
-import { assertNoCaptures } from './captures.js';
+import { assertNoCaptures, normalizeRuntimeImports } from './captures.js';
 import { ClosedGearFunction, OpenGearFunction } from './gear-function.js';
 import type { Action, Plan, Step, StepOp } from './plan.js';
 
@@ -38,10 +38,10 @@ function isPlainObject(value: object): boolean {
 }
 
 /** A value as a JavaScript expression; `where` names it in errors ("aggregate zero", "run options"). */
-function encode(value: unknown, where: string): string {
+export function encode(value: unknown, where: string): string {
   switch (typeof value) {
     case 'function': {
-      const source = callbackSource(value, where);
+      const source = normalizeRuntimeImports(callbackSource(value, where));
       assertNoCaptures(source, where);
       return source;
     }

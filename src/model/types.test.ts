@@ -138,7 +138,10 @@ export function typeChecks(): void {
   );
 
   // Closing.
-  exactly<ClosedGearFunction<number>>()(KeysOnlyReader().count().run(), true);
+  // With convertToStr (the default) results are strings on the wire; without it they keep their type.
+  exactly<ClosedGearFunction<string>>()(KeysOnlyReader().count().run(), true);
+  exactly<ClosedGearFunction<number>>()(KeysOnlyReader().count().run({ convertToStr: false }), true);
+  exactly<ClosedGearFunction<number>>()(KeysOnlyReader().count().run('k:*', { convertToStr: false }), true);
   exactly<number>()(
     createReaders((plan) => plan.steps.length)
       .KeysReader()
@@ -153,11 +156,16 @@ export function typeChecks(): void {
     gb.map((k) => k.length),
     true,
   );
-  exactly<ClosedGearFunction<number>>()(gb.map((k) => k.length).run(), true);
+  exactly<ClosedGearFunction<string>>()(gb.map((k) => k.length).run(), true);
+  exactly<ClosedGearFunction<number>>()(gb.map((k) => k.length).run({ convertToStr: false }), true);
   const { GB: CapturingGB } = createGearsBuilder(() => 'plan' as const);
   exactly<'plan'>()(CapturingGB().register({ mode: 'sync' }), true);
 
   // Wrong usages must not compile.
+  // @ts-expect-error options are closed: a misspelt option is an error
+  KeysReader().run({ convertToString: false });
+  // @ts-expect-error options are closed for register too
+  KeysReader().register({ mod: 'sync' });
   // @ts-expect-error records of KeysOnlyReader are strings
   KeysOnlyReader().map((k) => k.value);
   // @ts-expect-error reducers take (key, acc, record)

@@ -1,3 +1,5 @@
+import { types } from 'node:util';
+
 // log(message, level) for gear functions, with RedisGears' level names. The message is stringified
 // here so that any value can be logged; where it ends up (the server's logger) is the engine's choice.
 export type GearsLogLevel = 'debug' | 'verbose' | 'notice' | 'warning' | 'info' | 'warn' | 'error';
@@ -15,7 +17,7 @@ const LEVELS: Record<string, 'debug' | 'info' | 'warn' | 'error'> = {
 
 export function stringify(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (value instanceof Error) return value.stack ?? value.message;
+  if (types.isNativeError(value)) return value.stack ?? value.message;
   try {
     return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
   } catch {

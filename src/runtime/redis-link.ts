@@ -1,3 +1,5 @@
+import { types } from 'node:util';
+
 // The one thing the runtime needs from a Redis connection: send a command, get its reply.
 // The engine passes ioredis clients; anything with this shape works (tests, other clients).
 export interface RedisLink {
@@ -15,7 +17,7 @@ export function flattenArgs(args: readonly unknown[]): unknown[] {
   const out: unknown[] = [];
   for (const arg of args) {
     if (Array.isArray(arg)) out.push(...flattenArgs(arg));
-    else if (arg instanceof Map) for (const [k, v] of arg) out.push(k, v);
+    else if (types.isMap(arg)) for (const [k, v] of arg as Map<unknown, unknown>) out.push(k, v);
     else if (arg !== null && typeof arg === 'object' && !Buffer.isBuffer(arg) && !ArrayBuffer.isView(arg))
       for (const [k, v] of Object.entries(arg)) out.push(k, v);
     else out.push(arg);

@@ -335,10 +335,41 @@ describe('the source is one module', () => {
     assert.deepEqual(out, ['PONG:a9993e364706816aba3e25717850c26c9cd0d89d']);
   });
 
-  test('separate sources share nothing', async () => {
-    await results("globalThis.leak = 1; var shared = 'first'; GB('ShardsIDReader').run()");
-    const out = await results("GB('ShardsIDReader').map(() => typeof shared).run()");
-    assert.deepEqual(out, ['undefined']);
+  test('separate sources share nothing, globalThis and builtins included, as sub-interpreters', async () => {
+    const leak = `globalThis.leak = 1; global.alsoLeak = 2; implicitGlobal = 3; var shared = 'first';
+      Array.prototype.polluted = 4; JSON.stringify = () => 'hijacked';
+      GB('ShardsIDReader').map(() => [typeof leak, typeof implicitGlobal, [].polluted, JSON.stringify(1)].join()).run()`;
+    // run twice, so that both execution threads have evaluated the leaking source before the check
+    for (let i = 0; i < 2; i++) assert.deepEqual(await results(leak), ['number,number,4,hijacked']);
+    const check = `GB('ShardsIDReader').map(() => [typeof leak, typeof globalThis.alsoLeak, typeof implicitGlobal,
+      typeof shared, String([].polluted), JSON.stringify(1)].join()).run()`;
+    for (let i = 0; i < 2; i++)
+      assert.deepEqual(await results(check), ['undefined,undefined,undefined,undefined,undefined,1']);
+  });
+
+  test("within one source, callbacks share the source's globals; Node's API is there", async () => {
+    const out = await results(`
+      globalThis.calls = 0;
+      GB('JavaScriptReader', function* () { yield 1; yield 2; })
+        .map((x) => { calls++; return x; })
+        .accumulate((a, x) => (a ?? 0) + x)
+        .map((sum) => [sum, globalThis.calls, typeof setTimeout, typeof Buffer.from, typeof process.pid, global === globalThis].join())
+        .run()`);
+    assert.deepEqual(out, ['3,2,function,function,number,true']);
+  });
+
+  test('errors, Maps and zero values made in a source keep working across the engine', async () => {
+    const { results: out, errors } = await run(`
+      GB('JavaScriptReader', function* () { yield 1; yield 2; yield 3; })
+        .map((x) => { if (x === 2) throw new RangeError('two is out of range'); return x; })
+        .aggregate(new Map(), (m, x) => m.set(String(x), x), (m, other) => { for (const [k, v] of other) m.set(k, v); return m; })
+        .map((m) => ({ isMap: m instanceof Map, entries: Object.fromEntries(m) }))
+        .run()`);
+    assert.deepEqual(errors, ['two is out of range']);
+    assert.deepEqual(
+      out.map((r) => JSON.parse(String(r))),
+      [{ isMap: true, entries: { 1: 1, 3: 3 } }],
+    );
   });
 });
 

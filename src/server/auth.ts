@@ -1,20 +1,21 @@
-// The gears server's own password (`--password`), checked the way Redis checks `requirepass`: the
-// client authenticates as the default user with AUTH or HELLO ... AUTH. Redis' own credentials are in
-// the Redis URL and never come from clients.
+// Who a client is. Redis decides: AUTH and HELLO ... AUTH go to Redis on the client's own link and,
+// once Redis accepts them, every link the client uses authenticates with those credentials, so its
+// commands reach Redis as that user with exactly that user's rights. The one exception is the gears
+// server's own password (`--password`), checked here the way Redis checks `requirepass`: a client that
+// gives it (as the default user) uses the Redis URL's credentials. A client that authenticated with
+// neither gets no credentials at all; Redis then treats it as its default user.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ErrorReply, ok, type Reply, wrongArity } from './resp/reply.js';
+import { ErrorReply } from './resp/reply.js';
 
 export const NOAUTH = new ErrorReply('NOAUTH Authentication required.');
-const WRONGPASS = new ErrorReply('WRONGPASS invalid username-password pair or user is disabled.');
-const NO_PASSWORD_SET = new ErrorReply(
-  'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
-);
-const HELLO_NOAUTH = new ErrorReply(
+export const WRONGPASS = new ErrorReply('WRONGPASS invalid username-password pair or user is disabled.');
+export const HELLO_NOAUTH = new ErrorReply(
   'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
 );
 
 const digest = (b: Buffer | string): Buffer => createHash('sha256').update(b).digest();
 
+/** The gears server's own password gate (`--password`); without one it lets everything through to Redis. */
 export class AuthGate {
   private readonly secret: Buffer | null;
   authenticated: boolean;
@@ -24,44 +25,26 @@ export class AuthGate {
     this.authenticated = password === undefined;
   }
 
-  /** Only AUTH, HELLO and QUIT may run before authenticating. */
+  /** Only AUTH, HELLO, QUIT and RESET may run before the gate is passed. */
   allows(name: string): boolean {
-    return this.authenticated || name === 'auth' || name === 'hello' || name === 'quit';
+    return this.authenticated || name === 'auth' || name === 'hello' || name === 'quit' || name === 'reset';
   }
 
-  /** RESET makes the connection the default user again: authenticated only if no password is set. */
+  /** True when the server itself checks these credentials: `--password` is set and the user is the default one. */
+  checksLocally(username: string | undefined): boolean {
+    return this.secret !== null && (username === undefined || username === 'default');
+  }
+
+  /** Checks the server's password; comparing digests keeps the time independent of where it differs. */
+  check(password: Buffer): boolean {
+    const ok = this.secret !== null && timingSafeEqual(digest(password), this.secret);
+    if (ok) this.authenticated = true;
+    return ok;
+  }
+
+  /** RESET makes the connection the default user again: through the gate only if no password is set. */
   reset(): void {
     this.authenticated = this.secret === null;
-  }
-
-  /** Checks default-user credentials; with no password set, any password is accepted (Redis' nopass). */
-  private check(username: string, password: Buffer): boolean {
-    if (username !== 'default') return false;
-    // comparing digests keeps the time independent of where the password differs
-    return this.secret === null || timingSafeEqual(digest(password), this.secret);
-  }
-
-  /** AUTH [username] password */
-  auth(args: Buffer[]): Reply {
-    if (args.length === 0) return wrongArity('auth');
-    if (args.length > 2) return new ErrorReply('ERR syntax error');
-    if (args.length === 1 && this.secret === null) return NO_PASSWORD_SET;
-    const username = args.length === 2 ? args[0].toString() : 'default';
-    if (!this.check(username, args[args.length - 1])) return WRONGPASS;
-    this.authenticated = true;
-    return ok();
-  }
-
-  /**
-   * Applies HELLO's AUTH option, if any, and tells whether HELLO may go on; returns the error to send
-   * otherwise. Redis authenticates first and refuses an unauthenticated HELLO after that.
-   */
-  hello(auth: readonly [Buffer, Buffer] | undefined): ErrorReply | null {
-    if (auth) {
-      if (!this.check(auth[0].toString(), auth[1])) return WRONGPASS;
-      this.authenticated = true;
-    }
-    return this.authenticated ? null : HELLO_NOAUTH;
   }
 }
 

@@ -1,99 +1,121 @@
-// One client of the gears server. Commands run in the client's order, as on Redis: proxied commands
-// are pipelined to the pinned Redis link; a command the server answers itself (the table, AUTH,
-// HELLO, ...) waits until every earlier reply is out and holds later commands until it is done, so
-// replies never need reordering and a handler sees the effects of the writes sent before it.
+// One client of the gears server. Commands run in the client's order, as on Redis. Stateless commands
+// go to a link shared with other clients of the same user, database and protocol (link/shared.ts); a
+// command that needs a connection of its own (routing.ts) goes to the client's own link, which it keeps
+// while Redis holds state for it. The client switches links only when nothing is in flight, so replies
+// never need reordering. A command the server answers itself (RG.*, QUIT, ...) waits until every
+// earlier reply is out and holds later commands until it is done, so its handler sees the effects of
+// the writes sent before it.
 import type { Socket } from 'node:net';
 import type { Logger } from '../log/logger.js';
-import { AuthGate, NOAUTH, parseHello } from './auth.js';
+import { probesFor, type Right, rightOf, verdict } from './acl.js';
+import { AuthGate, HELLO_NOAUTH, NOAUTH, parseHello, WRONGPASS } from './auth.js';
 import type { CommandContext, CommandTable } from './commands.js';
-import { type LinkOwner, RedisLink } from './proxy.js';
+import { type Expect, isErrorFrame } from './link/expect.js';
+import { type LinkLoss, type LinkOwner, RedisLink } from './link/redis-link.js';
+import { type Credentials, sameSetup } from './link/setup.js';
+import type { SharedLinks } from './link/shared.js';
+import { SUBSCRIBE_COMMANDS } from './pubsub.js';
 import type { RedisTarget } from './redis-url.js';
+import { ClientReplyMode } from './reply-mode.js';
 import { encodeCommand, encodeReply, type Protocol } from './resp/encode.js';
-import { ErrorReply, type Reply, SimpleString, ok } from './resp/reply.js';
+import { ErrorReply, type Reply, SimpleString, ok, wrongArity } from './resp/reply.js';
 import { type Request, RequestReader } from './resp/request.js';
 import { ProtocolError } from './resp/scan.js';
+import { bindingOf, type Route, routeOf } from './routing.js';
+import { Session } from './session.js';
+import type { WriteHooks } from './write-hooks.js';
 import { BatchWriter } from './writer.js';
 
 export interface ConnectionDeps {
   readonly target: RedisTarget;
   readonly commands: CommandTable;
   readonly password: string | undefined;
+  /** The Redis URL's credentials: lent to clients that passed `--password`, never to others. */
+  readonly urlCredentials: Credentials | null;
+  readonly shared: SharedLinks;
   readonly log: Logger;
   readonly onClose: (conn: ClientConnection) => void;
+  /** Sync registrations: a write they want is answered only once they ran (write-hooks.ts). */
+  readonly writeHooks?: WriteHooks;
 }
 
 const RESET_REPLY = new SimpleString('RESET');
-
-// how pump() runs a command
-const PROXY = 0;
-const LOCAL = 1;
-const BARRIER = 2;
+const NOT_IN_MULTI = new ErrorReply('ERR Command not allowed inside a transaction');
+/** A command Redis refuses at queue time (wrong arity), so that EXEC answers EXECABORT. */
+const SPOIL_TRANSACTION = encodeCommand(['GET']);
+const PING = encodeCommand(['PING']);
 
 function toErrorReply(err: unknown): ErrorReply {
   if (err instanceof ErrorReply) return err;
   return new ErrorReply(`ERR ${err instanceof Error ? err.message : String(err)}`);
 }
 
-/**
- * Commands that would break the one-reply-per-command pairing of the proxy: CLIENT REPLY OFF/SKIP
- * silences replies, and SYNC/PSYNC stream an RDB that is not RESP.
- */
-function unsupported(req: Request): ErrorReply | null {
-  const name = req.name;
-  if (name === 'sync' || name === 'psync') {
-    return new ErrorReply(
-      `ERR gearbox: ${name.toUpperCase()} cannot go through the gears server: replicate from Redis directly`,
-    );
-  }
-  if (name === 'client' && req.args[0]?.toString().toLowerCase() === 'reply') {
-    return new ErrorReply(
-      'ERR gearbox: CLIENT REPLY is not supported through the gears server: every command gets its reply',
-    );
-  }
-  return null;
-}
-
 function isPromise(v: unknown): v is Promise<Reply> {
   return typeof (v as Promise<Reply> | null)?.then === 'function';
+}
+
+const bytesOf = (req: Request): Buffer => req.raw ?? encodeCommand([req.name, ...req.args]);
+
+/** An RG.* command waiting for Redis' answers to its ACL probes. */
+interface Probing {
+  readonly req: Request;
+  readonly right: Right;
+  readonly answers: Buffer[];
+  readonly silent: boolean;
 }
 
 export class ClientConnection implements LinkOwner {
   private readonly out: BatchWriter;
   private readonly reader: RequestReader;
-  private readonly auth: AuthGate;
+  private readonly gate: AuthGate;
+  private readonly session: Session;
+  private readonly replies = new ClientReplyMode();
   private readonly ctx: CommandContext;
-  private link: RedisLink | null = null;
-  private protocol: Protocol = 2;
-  private db: number;
+  /** The client's own link, once it needed one. */
+  private own: RedisLink | null = null;
+  /** The shared link for the session's current setup. */
+  private shared: RedisLink | null = null;
+  /** The link carrying the commands in flight. */
+  private current: RedisLink | null = null;
   private readonly inbox: Array<Request | ProtocolError> = [];
   private head = 0;
-  /** Proxied commands sent and not answered yet. */
+  /** Commands sent to Redis and not answered yet. */
   private inFlight = 0;
-  /** A server-handled command, or a HELLO/RESET whose outcome later commands depend on, is running. */
+  /** A server-handled command, or one whose outcome later commands depend on, is running. */
   private busy = false;
+  /** busy lasts until everything in flight is answered (AUTH, HELLO, SELECT, RESET). */
   private barrier = false;
+  private probing: Probing | null = null;
+  /** What a barrier command changes once Redis accepts it. */
+  private pendingCredentials: Credentials | null = null;
+  private pendingDb = 0;
+  private pendingProtocol: Protocol = 2;
   /** Input is ignored: a malformed request was seen, or the connection is ending. */
   private deaf = false;
   /** No more commands run: QUIT, a protocol error, or the connection is gone. */
   private ended = false;
+  /** SYNC/PSYNC made the connection a byte tunnel to this link. */
+  private tunnel: RedisLink | null = null;
   private abort: AbortController | null = null;
+  /** A write the write hooks want, in flight, and its reply bytes held until the hook is done. */
+  private hold: { req: Request; bytes: Buffer[] } | null = null;
 
   constructor(
     private readonly socket: Socket,
     readonly id: number,
     private readonly deps: ConnectionDeps,
   ) {
-    this.db = deps.target.db;
-    this.auth = new AuthGate(deps.password);
+    this.gate = new AuthGate(deps.password);
+    this.session = new Session(deps.target.db);
     this.out = new BatchWriter(socket);
     this.reader = new RequestReader((req) => this.enqueue(req));
-    this.reader.authenticated = this.auth.authenticated;
+    this.reader.authenticated = this.gate.authenticated;
     const remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
-    const protocol = (): Protocol => this.protocol;
+    const session = this.session;
     const signal = (): AbortSignal => (this.abort ??= new AbortController()).signal;
     this.ctx = {
       get protocol() {
-        return protocol();
+        return session.protocol;
       },
       clientId: id,
       remoteAddress,
@@ -113,6 +135,7 @@ export class ClientConnection implements LinkOwner {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.tunnel) return this.tunnel.writeRaw(chunk);
     if (this.deaf) return;
     try {
       this.reader.push(chunk);
@@ -138,23 +161,47 @@ export class ClientConnection implements LinkOwner {
 
   private enqueue(req: Request | ProtocolError): void {
     this.inbox.push(req);
-    this.pump();
+    if (!this.busy) this.pump();
   }
 
   private pump(): void {
     const inbox = this.inbox;
     while (this.head < inbox.length && !this.busy && !this.ended) {
       const req = inbox[this.head];
-      const route = this.route(req);
-      // everything but a plain proxied command waits for the replies before it
-      if (route !== PROXY && this.inFlight > 0) return;
+      if (req instanceof ProtocolError) {
+        if (this.inFlight > 0) return;
+        this.head++;
+        this.reply(new ErrorReply(`ERR ${req.message}`));
+        this.end();
+        break;
+      }
+      if (!this.gate.allows(req.name)) {
+        if (this.inFlight > 0) return;
+        this.head++;
+        if (this.replies.next(req, false)) this.reply(NOAUTH);
+        continue;
+      }
+      const route = routeOf(req.name, this.deps.commands);
+      if (route === 'relay') {
+        if (this.deps.writeHooks?.wants(req)) {
+          // a barrier whose reply is held until the hook is done, so later replies stay behind it
+          if (this.inFlight > 0) return;
+          this.hold = { req, bytes: [] };
+          this.busy = this.barrier = true;
+        }
+        if (!this.forward(req)) return;
+        this.head++;
+        // silenced by CLIENT REPLY: no reply to wait for
+        if (this.hold !== null && this.inFlight === 0) this.afterHookedWrite(this.hold);
+        continue;
+      }
+      // everything else runs once every earlier reply is out
+      if (this.inFlight > 0) return;
       this.head++;
-      if (route === LOCAL) {
-        this.runLocal(req);
-      } else {
-        // a barrier (RESET) changes protocol and authentication: later commands wait for its reply
-        if (route === BARRIER) this.busy = this.barrier = true;
-        this.forward(req as Request);
+      try {
+        this.run(route, req);
+      } catch (err) {
+        return this.crashed(err);
       }
     }
     if (this.head === inbox.length) {
@@ -163,139 +210,397 @@ export class ClientConnection implements LinkOwner {
     }
   }
 
-  private route(req: Request | ProtocolError): number {
-    if (req instanceof ProtocolError || !this.auth.authenticated) return LOCAL;
-    const name = req.name;
-    if (name === 'reset') return this.link ? BARRIER : LOCAL;
-    if (name === 'auth' || name === 'hello' || name === 'quit' || this.deps.commands.has(name)) return LOCAL;
-    if (unsupported(req)) return LOCAL;
-    return PROXY;
-  }
-
-  private forward(req: Request): void {
-    this.inFlight++;
-    this.redis().forward(req);
-  }
-
-  private redis(): RedisLink {
-    if (this.link === null || !this.link.alive) {
-      this.link = new RedisLink(this.deps.target, this, { db: this.db, protocol: this.protocol });
-      this.link.clientSide = this.socket;
-      this.out.peer = this.link;
+  /** Forwards a command Redis answers; false if it must wait for the replies in flight on another link. */
+  private forward(req: Request): boolean {
+    const binding = bindingOf(req);
+    const own = this.own;
+    const link = binding === 'any' && (own === null || !own.state.held) ? this.sharedLink() : this.ownLink();
+    if (link !== this.current) {
+      if (this.inFlight > 0) return false;
+      this.current = link;
     }
-    return this.link;
+    const state = link.state;
+    const expected = this.replies.next(req, state.inMulti);
+    if (binding === 'sticky') state.sticky = true;
+    else if (binding === 'stateful') {
+      if (expected && SUBSCRIBE_COMMANDS.has(req.name) && !state.inMulti) {
+        state.sent(req.name);
+        this.inFlight++;
+        link.subscribe(this, bytesOf(req));
+        return true;
+      }
+      state.sent(req.name);
+    }
+    if (expected) this.inFlight++;
+    link.send(this, expected ? 'reply' : null, bytesOf(req));
+    return true;
   }
 
-  private runLocal(req: Request | ProtocolError): void {
-    if (req instanceof ProtocolError) {
-      this.reply(new ErrorReply(`ERR ${req.message}`));
-      return this.end();
-    }
-    const name = req.name;
-    if (!this.auth.allows(name)) return this.reply(NOAUTH);
-    switch (name) {
+  private sharedLink(): RedisLink {
+    const shared = this.shared;
+    if (shared !== null && shared.alive && sameSetup(shared.setup, this.session.setup)) return shared;
+    return (this.shared = this.deps.shared.get(this.session.setup, this.id));
+  }
+
+  /** The client's own link, replaced when idle and set up for another user, database or protocol. */
+  private ownLink(): RedisLink {
+    const own = this.own;
+    if (own !== null && own.alive && (own.state.held || sameSetup(own.setup, this.session.setup))) return own;
+    own?.close();
+    const link = new RedisLink(this.deps.target, { ...this.session.setup }, this);
+    link.clientSide = this.socket;
+    this.out.peer = link;
+    return (this.own = link);
+  }
+
+  private run(route: Route, req: Request): void {
+    switch (route) {
+      case 'table':
+        return this.table(req);
       case 'auth':
-        this.reply(this.auth.auth(req.args));
-        this.reader.authenticated = this.auth.authenticated;
-        return;
+        return this.auth(req);
       case 'hello':
-        return this.hello(req.args);
-      case 'quit':
-        this.reply(ok());
-        this.link?.close();
-        return this.end();
+        return this.hello(req);
+      case 'select':
+        return this.select(req);
       case 'reset':
-        // no Redis link yet, so nothing on Redis to reset
-        this.wasReset();
-        return this.reply(RESET_REPLY);
+        return this.reset(req);
+      case 'quit':
+        if (this.replies.next(req, false)) this.reply(ok());
+        this.own?.close();
+        return this.end();
+      case 'tunnel':
+        return this.startTunnel(req);
+      case 'relay':
+        this.forward(req);
     }
-    const refusal = unsupported(req);
-    if (refusal) return this.reply(refusal);
-    const handler = this.deps.commands.get(name);
-    if (!handler) return this.forward(req); // unreachable: route() sent it to Redis
+  }
+
+  /** Sends a command whose outcome later commands depend on; they wait for its reply. */
+  private barrierSend(link: RedisLink, expect: Expect, req: Request, bytes: Buffer = bytesOf(req)): boolean {
+    this.current = link;
+    if (!this.replies.next(req, link.state.inMulti)) {
+      link.send(this, null, bytes);
+      return false;
+    }
+    this.inFlight++;
+    this.busy = this.barrier = true;
+    link.send(this, expect, bytes);
+    return true;
+  }
+
+  /** AUTH [username] password: the server's own password is checked here, anything else by Redis. */
+  private auth(req: Request): void {
+    const args = req.args;
+    if (args.length === 0 || args.length > 2) {
+      if (this.replies.next(req, false))
+        this.reply(args.length === 0 ? wrongArity('auth') : new ErrorReply('ERR syntax error'));
+      return;
+    }
+    const username = args.length === 2 ? args[0].toString() : undefined;
+    if (this.gate.checksLocally(username)) {
+      const passed = this.gate.check(args[args.length - 1]);
+      if (passed) this.authenticated(this.deps.urlCredentials);
+      if (this.replies.next(req, false)) this.reply(passed ? ok() : WRONGPASS);
+      return;
+    }
+    this.pendingCredentials = { username, password: args[args.length - 1], fromUrl: false };
+    if (!this.barrierSend(this.ownLink(), 'auth', req)) this.settle('auth', Buffer.from('+OK\r\n'));
+  }
+
+  private authenticated(credentials: Credentials | null): void {
+    this.gate.authenticated = true;
+    this.reader.authenticated = true;
+    this.session.change({ credentials });
+  }
+
+  /** HELLO: Redis answers with its own HELLO map, on the client's own link. */
+  private hello(req: Request): void {
+    const parsed = parseHello(req.args);
+    if (parsed instanceof ErrorReply) {
+      if (this.replies.next(req, false)) this.reply(parsed);
+      return;
+    }
+    const parts: Array<string | Buffer> = ['HELLO'];
+    if (parsed.version !== undefined) parts.push(String(parsed.version));
+    this.pendingCredentials = null;
+    if (parsed.auth) {
+      const [user, password] = parsed.auth;
+      if (this.gate.checksLocally(user.toString())) {
+        if (!this.gate.check(password)) {
+          if (this.replies.next(req, false)) this.reply(WRONGPASS);
+          return;
+        }
+        this.authenticated(this.deps.urlCredentials);
+      } else {
+        this.pendingCredentials = { username: user.toString(), password, fromUrl: false };
+        parts.push('AUTH', user, password);
+      }
+    } else if (!this.gate.authenticated) {
+      if (this.replies.next(req, false)) this.reply(HELLO_NOAUTH);
+      return;
+    }
+    const link = this.ownLink();
+    if (parsed.setname !== undefined) {
+      parts.push('SETNAME', parsed.setname);
+      link.state.sticky = true;
+    }
+    this.pendingProtocol = parsed.version ?? this.session.protocol;
+    if (!this.barrierSend(link, 'hello', req, encodeCommand(parts))) this.settle('hello', Buffer.from('%0\r\n'));
+  }
+
+  /** SELECT on a shared link is undone right after, so the link stays in its database for the others. */
+  private select(req: Request): void {
+    const own = this.own;
+    this.pendingDb = Number(req.args[0]?.toString());
+    if (own !== null && own.state.held) {
+      if (!this.barrierSend(own, 'select', req)) this.settle('select', Buffer.from('+OK\r\n'));
+      return;
+    }
+    const link = this.sharedLink();
+    if (!this.barrierSend(link, 'select', req)) return;
+    link.send(null, 'drop', encodeCommand(['SELECT', String(link.setup.db)]));
+  }
+
+  /** RESET: Redis resets the client's own link if it holds state; otherwise there is nothing on Redis to reset. */
+  private reset(req: Request): void {
+    const own = this.own;
+    if (own !== null && own.alive && own.state.held) {
+      this.barrierSend(own, 'reset', req);
+      // RESET selects db 0 on Redis: put the Redis URL's database back
+      const db = this.deps.target.db;
+      if (db !== 0) own.send(null, 'setup', encodeCommand(['SELECT', String(db)]));
+      return;
+    }
+    this.replies.next(req, false);
+    this.wasReset();
+    this.reply(RESET_REPLY);
+  }
+
+  private wasReset(): void {
+    this.session.reset();
+    this.gate.reset();
+    this.replies.reset();
+    this.reader.authenticated = this.gate.authenticated;
+    const own = this.own;
+    if (own !== null) {
+      if (own.state.held) own.setup.credentials = null;
+      else {
+        own.close();
+        this.own = null;
+      }
+      own.setup.db = this.deps.target.db;
+      own.setup.protocol = 2;
+    }
+  }
+
+  /** What a barrier command changed, once Redis accepted it (`frame` is its reply). */
+  private settle(expect: Expect, frame: Buffer): void {
+    if (expect === 'probe') return this.probed(frame);
+    if (isErrorFrame(frame)) return;
+    const own = this.own;
+    switch (expect) {
+      case 'auth':
+        return this.authenticatedBy(own, this.pendingCredentials);
+      case 'hello':
+        this.session.change({ protocol: this.pendingProtocol });
+        if (own !== null) own.setup.protocol = this.pendingProtocol;
+        if (this.pendingCredentials !== null) this.authenticatedBy(own, this.pendingCredentials);
+        return;
+      case 'select':
+        this.session.change({ db: this.pendingDb });
+        if (own !== null && this.current === own) own.setup.db = this.pendingDb;
+        return;
+      case 'reset':
+        return this.wasReset();
+    }
+  }
+
+  /**
+   * Redis accepted credentials on the client's own link. A link that held no state is replaced on next
+   * use: it was set up without them, possibly without its database (which needs authentication).
+   */
+  private authenticatedBy(own: RedisLink | null, credentials: Credentials | null): void {
+    this.authenticated(credentials);
+    if (own === null) return;
+    own.setup.credentials = credentials;
+    if (!own.state.held) {
+      own.close();
+      this.own = null;
+    }
+  }
+
+  /** RG.*: refused where Redis would refuse a command, then checked against the user's ACL, then run. */
+  private table(req: Request): void {
+    const own = this.own;
+    const silent = !this.replies.next(req, own?.state.inMulti ?? false);
+    // Redis still waits to silence the next command it sees: let it be a PING nobody reads
+    if (silent && this.replies.consumedSkip && own !== null) own.send(null, null, PING);
+    const say = (r: Reply): void => {
+      if (!silent) this.reply(r);
+    };
+    if (own !== null && own.state.inMulti) {
+      // as Redis treats a command it cannot queue: an error now, EXECABORT at EXEC
+      own.send(null, 'drop', SPOIL_TRANSACTION);
+      return say(NOT_IN_MULTI);
+    }
+    if (own !== null && own.state.subscribed && this.session.protocol === 2) {
+      return say(
+        new ErrorReply(
+          `ERR Can't execute '${req.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+        ),
+      );
+    }
+    const right = rightOf(req.name);
+    const probes = probesFor(right, this.session.credentials !== null);
+    if (probes.length === 0) return this.execute(req, silent);
+    // the shared link of the client's setup runs as the client's user and never has replies turned off
+    const link = this.sharedLink();
+    this.current = link;
+    this.probing = { req, right, answers: [], silent };
+    this.busy = true;
+    for (const p of probes) {
+      this.inFlight++;
+      link.send(this, 'probe', p);
+    }
+  }
+
+  private probed(frame: Buffer): void {
+    const p = this.probing;
+    if (p === null) return;
+    p.answers.push(frame);
+    if (this.inFlight > 0) return;
+    this.probing = null;
+    this.busy = false;
+    const refusal = verdict(p.req.name, p.right, p.answers);
+    if (refusal === null) return this.execute(p.req, p.silent);
+    if (p.silent) return;
+    if (Buffer.isBuffer(refusal)) this.out.write(refusal);
+    else this.reply(refusal);
+  }
+
+  private execute(req: Request, silent: boolean): void {
+    const handler = this.deps.commands.get(req.name);
+    if (!handler) return;
     let result: Reply | Promise<Reply>;
     try {
       result = handler(req.args, this.ctx);
     } catch (err) {
-      return this.reply(toErrorReply(err));
+      if (!silent) this.reply(toErrorReply(err));
+      return;
     }
-    if (!isPromise(result)) return this.reply(result);
+    if (!isPromise(result)) {
+      if (!silent) this.reply(result);
+      return;
+    }
     this.busy = true;
     result.then(
-      (r) => this.localDone(r),
-      (err: unknown) => this.localDone(toErrorReply(err)),
+      (r) => this.handled(r, silent),
+      (err: unknown) => this.handled(toErrorReply(err), silent),
     );
   }
 
-  private localDone(r: Reply): void {
+  private handled(r: Reply, silent: boolean): void {
     if (this.socket.destroyed) return;
     this.busy = false;
-    this.reply(r);
+    if (!silent) this.reply(r);
     this.pump();
   }
 
-  /** HELLO: the server applies AUTH itself; Redis gets the rest and answers with its own HELLO map. */
-  private hello(args: Buffer[]): void {
-    const req = parseHello(args);
-    if (req instanceof ErrorReply) return this.reply(req);
-    const refused = this.auth.hello(req.auth);
-    this.reader.authenticated = this.auth.authenticated;
-    if (refused) return this.reply(refused);
-    const parts: Array<string | Buffer> = ['HELLO'];
-    if (req.version !== undefined) parts.push(String(req.version));
-    if (req.setname !== undefined) parts.push('SETNAME', req.setname);
-    this.inFlight++;
-    this.busy = this.barrier = true;
-    this.redis().hello(req.version, encodeCommand(parts));
+  /**
+   * SYNC/PSYNC: Redis answers with an RDB file and then the replication stream, which is not RESP, so
+   * the connection stops reading commands and passes bytes both ways between the client and its own link.
+   */
+  private startTunnel(req: Request): void {
+    this.replies.next(req, false);
+    const link = this.ownLink();
+    link.state.sticky = true;
+    this.deaf = true;
+    const later = this.inbox.slice(this.head);
+    this.inbox.length = this.head = 0;
+    const rest = this.reader.rest();
+    link.whenIdle(() => {
+      this.tunnel = link;
+      link.tunnel((bytes) => this.out.write(bytes));
+      link.writeRaw(bytesOf(req));
+      for (const r of later) if (!(r instanceof ProtocolError)) link.writeRaw(bytesOf(r));
+      if (rest.length > 0) link.writeRaw(rest);
+    });
   }
 
   private reply(r: Reply): void {
     let bytes: Buffer;
     try {
-      bytes = encodeReply(r, this.protocol);
+      bytes = encodeReply(r, this.session.protocol);
     } catch (err) {
       this.deps.log.error({ err, client: this.id }, 'a command handler returned a value that is not a Reply');
-      bytes = encodeReply(toErrorReply(err), this.protocol);
+      bytes = encodeReply(toErrorReply(err), this.session.protocol);
     }
     this.out.write(bytes);
   }
 
   // LinkOwner
 
-  send(bytes: Buffer): void {
-    this.out.write(bytes);
+  relay(bytes: Buffer): void {
+    if (this.hold !== null) this.hold.bytes.push(bytes);
+    else this.out.write(bytes);
   }
 
-  answered(n: number): void {
-    this.inFlight -= n;
-    if (this.inFlight === 0 && this.barrier) this.busy = this.barrier = false;
-    this.pump();
+  answered(expect: Expect, frame: Buffer): void {
+    this.inFlight--;
+    if (expect !== 'reply') this.settle(expect, frame);
+    if (this.inFlight === 0 && this.hold !== null) return this.afterHookedWrite(this.hold);
+    if (this.barrier && this.inFlight === 0) this.busy = this.barrier = false;
+    if (!this.busy) this.pump();
   }
 
-  protocolChanged(protocol: Protocol): void {
-    this.protocol = protocol;
-  }
-
-  wasReset(): void {
-    this.protocol = 2;
-    this.db = this.deps.target.db;
-    this.auth.reset();
-    this.reader.authenticated = this.auth.authenticated;
-  }
-
-  lost(answered: number, stateful: boolean): void {
-    if (this.link) this.db = this.link.db;
-    this.link = null;
-    this.out.peer = null;
-    this.inFlight -= answered;
-    if (this.inFlight === 0 && this.barrier) this.busy = this.barrier = false;
-    // the client's transaction, watches or subscriptions died with the link: closing tells the client
-    // library to reconnect and restore them, instead of silently going on without them
-    if (stateful) {
-      this.end();
-    } else {
+  private afterHookedWrite(hold: { req: Request; bytes: Buffer[] }): void {
+    const release = (): void => {
+      if (this.hold !== hold) return;
+      this.releaseHold();
+      this.busy = this.barrier = false;
       this.pump();
+    };
+    (this.deps.writeHooks as WriteHooks).afterWrite(hold.req).then(release, (err: unknown) => {
+      this.deps.log.warn({ err, client: this.id }, 'a write hook failed; replying anyway');
+      release();
+    });
+  }
+
+  private releaseHold(): void {
+    const hold = this.hold;
+    if (hold === null) return;
+    this.hold = null;
+    for (const bytes of hold.bytes) this.out.write(bytes);
+  }
+
+  lost(link: RedisLink, pending: number, loss: LinkLoss): void {
+    this.releaseHold();
+    if (link === this.own) this.own = null;
+    if (link === this.shared) this.shared = null;
+    if (link === this.current) this.current = null;
+    if (link === this.tunnel || (loss.connected && !loss.refused && (pending > 0 || link.state.held))) {
+      // Redis closed or killed a connection that held this client's state or carried its commands: as
+      // on Redis, the client's connection closes, and its library reconnects and restores what it needs.
+      // (An idle link of its own that held nothing is simply opened again when needed.)
+      this.inFlight -= pending;
+      return this.end();
     }
+    // Redis could not be reached, or refused the link's setup: each pending command gets the error
+    const error = Buffer.from(`-${loss.message}\r\n`);
+    this.inFlight -= pending;
+    const probing = this.probing;
+    if (probing !== null) {
+      this.probing = null;
+      this.busy = false;
+      // rights cannot be checked without Redis: reading the server's own state needs none, the rest waits
+      if (!loss.connected && probing.right === 'read') this.execute(probing.req, probing.silent);
+      else if (!probing.silent) this.out.write(error);
+    } else {
+      for (let i = 0; i < pending; i++) this.out.write(error);
+    }
+    if (this.barrier && this.inFlight === 0) this.busy = this.barrier = false;
+    this.pump();
   }
 
   /** Sends what is written so far, then closes; later commands do not run. */
@@ -306,8 +611,8 @@ export class ClientConnection implements LinkOwner {
 
   private closed(): void {
     this.deaf = this.ended = true;
-    this.link?.close();
-    this.link = null;
+    this.own?.close();
+    this.own = null;
     this.abort?.abort(new Error('client connection closed'));
     this.deps.onClose(this);
   }

@@ -87,6 +87,11 @@ export class RawClient {
     return this.data;
   }
 
+  /** Half-closes: the server sees the end of input and answers what it got. */
+  end(): void {
+    this.socket.end();
+  }
+
   close(): void {
     this.socket.destroy();
   }

@@ -4,3 +4,7 @@ export { type CommandContext, type CommandHandler, type CommandTable, RESERVED_C
 export { type Reply, SimpleString, ErrorReply, MapReply, SetReply, DoubleReply, ok, wrongArity } from './resp/reply.js';
 export { encodeReply, encodeCommand, type Protocol } from './resp/encode.js';
 export { parseRedisUrl, type RedisTarget } from './redis-url.js';
+export { gearsCommands } from './rg/index.js';
+export { syncWriteHooks, type SyncRegistrations, type WriteHooks } from './write-hooks.js';
+export { checkProtectedMode, isLoopback } from './protected-mode.js';
+export { readPem, type TlsAuthClients, type TlsListenerOptions } from './tls.js';

@@ -20,7 +20,14 @@ export interface Exchange {
 }
 
 const passThrough: Operator = { push: (batch) => batch, finish: () => [] };
-export const LOCAL_EXCHANGE: Exchange = { collect: () => passThrough, repartition: () => passThrough };
+/**
+ * On one shard every record stays local, yet RedisGears still calls the extractor on each one, so
+ * a record whose extractor throws is dropped with its error there too: a foreach of the extractor.
+ */
+export const LOCAL_EXCHANGE: Exchange = {
+  collect: () => passThrough,
+  repartition: (extractor, errors) => perRecord('foreach', extractor, errors),
+};
 
 export function makeOperator(step: Primitive, errors: ErrorSink, exchange: Exchange): Operator {
   switch (step.kind) {

@@ -1,3 +1,7 @@
+import { types } from 'node:util';
+import type { ErrorSink } from './error-sink.js';
+
+export { ErrorSink } from './error-sink.js';
 export type Batch = unknown[];
 export type MaybePromise<T> = T | Promise<T>;
 
@@ -7,16 +11,9 @@ export interface Operator {
   finish(): MaybePromise<Batch>;
 }
 
-/** Collects the messages of callbacks that threw; the record that made them is dropped, the run goes on. */
-export class ErrorSink {
-  readonly messages: string[] = [];
-  add(err: unknown): void {
-    this.messages.push(errorMessage(err));
-  }
-}
-
 export function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
+  // isNativeError, not instanceof: a source's errors come from its own context (worker/evaluate.ts)
+  if (types.isNativeError(err) || err instanceof Error) return err.message || err.name;
   return String(err);
 }
 

@@ -12,8 +12,17 @@ function keyBatches(ctx: ReaderContext, count?: number): AsyncIterable<string[]>
   return ctx.options.noScan ? exactKey(ctx, pattern) : scanKeys(ctx.redis, pattern, count);
 }
 
+/** noScan reads the one key named, as RedisGears opens it: a key that does not exist is type 'empty'. */
+async function* exactRecord(ctx: ReaderContext, key: string): AsyncGenerator<Batch> {
+  if (isInternalKey(key)) return;
+  if (ctx.options.readValue === false) return yield [{ key, value: null, type: null, event: null }];
+  const [record] = await readRecords(ctx.redis, [key], ctx.clusterMode);
+  yield [record ?? { key, value: null, type: 'empty', event: null }];
+}
+
 /** KeysReader: {key, value, type, event} for every key matching the pattern (or exactly the key, with noScan). */
 export async function* keysReader(ctx: ReaderContext): AsyncGenerator<Batch> {
+  if (ctx.options.noScan) return yield* exactRecord(ctx, patternOf(ctx));
   const keys = keyBatches(ctx);
   if (ctx.options.readValue === false) {
     for await (const batch of keys)

@@ -11,8 +11,9 @@ function fields(flat: string[]): Record<string, string> {
   return out;
 }
 
-async function* readStream(ctx: ReaderContext, key: string, fromId: string): AsyncGenerator<Batch> {
-  let start = fromId;
+/** Entries strictly after `afterId`, as RedisGears reads from `fromId`; Redis checks the id's form. */
+async function* readStream(ctx: ReaderContext, key: string, afterId: string): AsyncGenerator<Batch> {
+  let start = afterId === '-' ? '-' : `(${afterId}`;
   for (;;) {
     const page = (await ctx.redis.xrange(key, start, '+', 'COUNT', PAGE)) as Array<[string, string[]]>;
     if (page.length > 0) yield page.map(([id, flat]): StreamRecord => ({ key, id, value: fields(flat) }));
@@ -21,10 +22,13 @@ async function* readStream(ctx: ReaderContext, key: string, fromId: string): Asy
   }
 }
 
-/** StreamReader in batch: the entries of the stream named by the argument (or of every stream matching a glob), from `fromId`. */
+/**
+ * StreamReader in batch: the entries of the stream named by the argument (or of every stream
+ * matching a glob) after `fromId`. A malformed id fails the read with Redis' own error text.
+ */
 export async function* streamReader(ctx: ReaderContext): AsyncGenerator<Batch> {
   const pattern = patternOf(ctx);
-  const fromId = typeof ctx.options.fromId === 'string' ? ctx.options.fromId : '0-0';
+  const fromId = ctx.options.fromId === undefined ? '0-0' : String(ctx.options.fromId);
   if (!GLOB.test(pattern)) {
     if (!isInternalKey(pattern)) yield* readStream(ctx, pattern, fromId);
     return;

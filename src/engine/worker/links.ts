@@ -1,12 +1,19 @@
 import { Redis } from 'ioredis';
 import type { TransactionLink } from '../../runtime/index.js';
 import { installScripts } from '../readers/index.js';
+import { redisAddress } from '../redis-address.js';
+import { tlsOptionsFor } from '../redis-tls.js';
 
 const READY_TIMEOUT_MS = 3000;
 
 /** A worker's connection. Commands fail rather than queue for ever when Redis is gone. */
 export function openRedis(url: string, name: string): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, connectionName: name, lazyConnect: false });
+  const redis = new Redis(url, {
+    ...tlsOptionsFor(url),
+    maxRetriesPerRequest: 1,
+    connectionName: name,
+    lazyConnect: false,
+  });
   redis.on('error', () => undefined); // surfaced per command; ioredis reconnects by itself
   installScripts(redis);
   return redis;
@@ -17,7 +24,7 @@ export async function ensureReady(redis: Redis, url: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       redis.off('ready', onReady);
-      reject(new Error(`cannot reach Redis at ${url} (${redis.status}): start Redis or check --redis`));
+      reject(new Error(`cannot reach Redis at ${redisAddress(url)} (${redis.status}): start Redis or check --redis`));
     }, READY_TIMEOUT_MS);
     const onReady = () => {
       clearTimeout(timer);

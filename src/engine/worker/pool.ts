@@ -1,48 +1,77 @@
 import { Worker } from 'node:worker_threads';
-import type { FromWorker, RunJob, WorkerSetup } from './protocol.js';
+import { overCapMessage } from './memory-guard.js';
+import { JOB_ENDS, type FromWorker, type ToWorker, type WorkerSetup } from './protocol.js';
 
 export interface JobHandlers {
-  onMessage(message: FromWorker): void;
+  /** A message about the job; `thread` is the index of the thread running it. */
+  onMessage(message: FromWorker, thread: number): void;
   /** The thread ended under the job: aborted, or crashed with `reason`. */
   onLost(reason: string): void;
 }
 
+interface Queued {
+  readonly job: ToWorker;
+  readonly handlers: JobHandlers;
+}
+
 interface Slot {
+  readonly index: number;
   readonly worker: Worker;
-  job?: { readonly job: RunJob; readonly handlers: JobHandlers; aborting: boolean };
+  /** Jobs that must run on this thread (events of the sessions it holds), before shared ones. */
+  readonly pinned: Queued[];
+  job?: Queued & { aborting: boolean };
 }
 
 const WORKER_URL = new URL('./worker-main.js', import.meta.url);
 
 /**
  * ExecutionThreads worker threads, each running one job at a time; further jobs wait in order.
- * Aborting ends the thread (the only way to stop `while (true) {}`) and starts a fresh one.
+ * A job may be pinned to a thread: a registering source's functions and scope live on the thread
+ * that evaluated it, so their events run there. Aborting ends the thread (the only way to stop
+ * `while (true) {}`) and starts a fresh one at the same index; `onRespawn` lets the engine put the
+ * sessions that thread held back before its pinned jobs run.
  */
 export class WorkerPool {
-  private readonly slots = new Set<Slot>();
-  private readonly queue: Array<{ job: RunJob; handlers: JobHandlers }> = [];
+  private readonly slots: Slot[] = [];
+  private readonly queue: Queued[] = [];
   private closed = false;
+  onRespawn: (thread: number) => void = () => undefined;
 
   constructor(
     size: number,
     private readonly setup: WorkerSetup,
     private readonly onLog: (message: FromWorker & { type: 'log' }) => void,
   ) {
-    for (let i = 0; i < size; i++) this.spawn();
+    for (let i = 0; i < size; i++) this.spawn(i, []);
   }
 
-  submit(job: RunJob, handlers: JobHandlers): void {
-    this.queue.push({ job, handlers });
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** Jobs waiting for any free thread (pinned event jobs have their own bounds). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** Queues a job for any thread, or for thread `thread`; `first` puts it ahead of that thread's queue. */
+  submit(job: ToWorker, handlers: JobHandlers, thread?: number, first = false): void {
+    if (this.closed) return handlers.onLost('the gears server is shutting down');
+    if (thread === undefined) this.queue.push({ job, handlers });
+    else if (first) this.slots[thread].pinned.unshift({ job, handlers });
+    else this.slots[thread].pinned.push({ job, handlers });
     this.dispatch();
   }
 
   /** Stops a queued or running job; false when no such job is here. */
   abort(executionId: string): boolean {
-    const queued = this.queue.findIndex((q) => q.job.executionId === executionId);
-    if (queued >= 0) {
-      const [{ handlers }] = this.queue.splice(queued, 1);
-      handlers.onLost('aborted');
-      return true;
+    for (const queue of [this.queue, ...this.slots.map((s) => s.pinned)]) {
+      const queued = queue.findIndex((q) => q.job.executionId === executionId);
+      if (queued >= 0) {
+        const [{ handlers }] = queue.splice(queued, 1);
+        handlers.onLost('aborted');
+        return true;
+      }
     }
     for (const slot of this.slots) {
       if (slot.job?.job.executionId === executionId) {
@@ -56,43 +85,62 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const { handlers } of this.queue.splice(0)) handlers.onLost('the gears server is shutting down');
-    await Promise.all([...this.slots].map((s) => s.worker.terminate()));
+    const waiting = [this.queue, ...this.slots.map((s) => s.pinned)].flatMap((q) => q.splice(0));
+    for (const { handlers } of waiting) handlers.onLost('the gears server is shutting down');
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
-  private spawn(): void {
-    const worker = new Worker(WORKER_URL, { workerData: this.setup });
-    const slot: Slot = { worker };
-    this.slots.add(slot);
+  private spawn(index: number, pinned: Queued[]): void {
+    const worker = new Worker(WORKER_URL, {
+      workerData: this.setup,
+      // V8's own limit for the heap; memory-guard.ts adds the Buffers V8 does not count
+      resourceLimits: { maxOldGenerationSizeMb: this.setup.maxMemoryMb },
+    });
+    const slot: Slot = { index, worker, pinned };
+    this.slots[index] = slot;
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'log') return this.onLog(message);
       const current = slot.job;
       if (!current) return;
-      current.handlers.onMessage(message);
-      if (message.type === 'done' || message.type === 'failed') {
+      if (message.type === 'exhausted') {
+        // over its memory cap: the thread goes, and what the function held in it with it
+        lost(message.message);
+        void worker.terminate();
+        return;
+      }
+      current.handlers.onMessage(message, index);
+      if (JOB_ENDS.has(message.type)) {
         slot.job = undefined;
         this.dispatch();
       }
     });
+    let ended = false;
     const lost = (reason: string) => {
-      if (!this.slots.delete(slot)) return;
+      if (ended) return;
+      ended = true;
       const current = slot.job;
       slot.job = undefined;
       current?.handlers.onLost(current.aborting ? 'aborted' : reason);
-      if (!this.closed) {
-        this.spawn();
-        this.dispatch();
-      }
+      if (this.closed) return;
+      this.spawn(index, slot.pinned);
+      this.onRespawn(index);
+      this.dispatch();
     };
-    worker.on('error', (err: Error) => lost(`the execution thread crashed: ${err.message}`));
+    worker.on('error', (err: NodeJS.ErrnoException) =>
+      lost(
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? overCapMessage(this.setup.maxMemoryMb)
+          : `the execution thread crashed: ${err.message}`,
+      ),
+    );
     worker.on('exit', (code) => lost(`the execution thread exited with code ${code}`));
   }
 
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (this.queue.length === 0) return;
       if (slot.job) continue;
-      const next = this.queue.shift()!;
+      const next = slot.pinned.shift() ?? this.queue.shift();
+      if (!next) continue;
       slot.job = { ...next, aborting: false };
       slot.worker.postMessage(next.job);
     }

@@ -1,5 +1,7 @@
 // Messages between the engine (main thread) and its execution workers. Everything here crosses a
 // thread boundary by structured clone, so it is plain data.
+import type { ReaderName } from '../../model/plan.js';
+import type { RedisTls } from '../redis-tls.js';
 import type { RunReport } from '../run-plan.js';
 
 export interface WorkerSetup {
@@ -9,6 +11,10 @@ export interface WorkerSetup {
   readonly clusterMode: boolean;
   /** Where REQUIREMENTS are installed; require() looks there first. */
   readonly requirementsDir?: string;
+  /** ExecutionMaxMemory: megabytes of heap and Buffers the thread may hold. */
+  readonly maxMemoryMb: number;
+  /** TLS material for a rediss:// URL. */
+  readonly redisTls?: RedisTls;
 }
 
 /**
@@ -28,9 +34,47 @@ export interface RunJob {
   readonly source: string;
   readonly config: Record<string, number | boolean | string>;
   readonly distribution?: JobDistribution;
+  /** When the source registers, the thread keeps its functions (and its scope) under this key. */
+  readonly sessionKey?: string;
 }
 
-export type ToWorker = RunJob;
+/** Events for registration `index` of a session the thread holds: one execution per record. */
+export interface EventsJob {
+  readonly type: 'events';
+  readonly executionId: string;
+  readonly sessionKey: string;
+  readonly index: number;
+  readonly records: unknown[];
+  /** Results are sent back only for the last `keep` events (the registered executions listed). */
+  readonly keep: number;
+}
+
+/** `activate`: the engine accepted the session's registrations (onRegistered runs); `unload`: forget it. */
+export interface SessionJob {
+  readonly type: 'activate' | 'unload';
+  readonly executionId: string;
+  readonly sessionKey: string;
+  readonly ids: readonly string[];
+}
+
+export type ToWorker = RunJob | EventsJob | SessionJob;
+
+/** A function a source closed with register(), as data: everything but its callbacks. */
+export interface RegisteredPlan {
+  readonly reader: ReaderName;
+  readonly desc?: string;
+  /** The key or stream pattern (register's first argument, else GB's default argument). */
+  readonly arg?: string;
+  readonly options: Record<string, unknown>;
+}
+
+/** How one event's execution went; `skipped` when the event did not match (keyTypes). */
+export interface EventOutcome {
+  readonly ms: number;
+  readonly errors: string[];
+  readonly results?: unknown[];
+  readonly skipped?: boolean;
+}
 
 /** What the source turned out to be, once evaluated: a batch run (with its lowered steps), or neither. */
 export interface StepInfo {
@@ -45,9 +89,23 @@ export type FromWorker =
   | { readonly type: 'done'; readonly executionId: string; readonly report: RunReport }
   | { readonly type: 'failed'; readonly executionId: string; readonly message: string }
   | { readonly type: 'aborted'; readonly executionId: string; readonly message: string }
+  /** The thread is over its memory cap: the execution fails and the thread must be replaced. */
+  | { readonly type: 'exhausted'; readonly executionId: string; readonly message: string }
+  | { readonly type: 'registered'; readonly executionId: string; readonly plans: RegisteredPlan[] }
+  | { readonly type: 'events-done'; readonly executionId: string; readonly outcomes: EventOutcome[] }
+  | { readonly type: 'session-done'; readonly executionId: string }
   | {
       readonly type: 'log';
       readonly level: 'debug' | 'info' | 'warn' | 'error';
       readonly message: string;
       readonly executionId?: string;
     };
+
+/** Messages that end the job a thread runs. */
+export const JOB_ENDS: ReadonlySet<FromWorker['type']> = new Set([
+  'done',
+  'failed',
+  'registered',
+  'events-done',
+  'session-done',
+]);

@@ -9,17 +9,46 @@ import { lowerRun } from '../lower.js';
 import { errorMessage, type Exchange } from '../operators/index.js';
 import { runPlan, type RunReport } from '../run-plan.js';
 import { ensureReady, openRedis, transactionLink } from './links.js';
-import type { FromWorker, RunJob, WorkerSetup } from './protocol.js';
+import type { EventsJob, FromWorker, RunJob, SessionJob, ToWorker, WorkerSetup } from './protocol.js';
+import { describePlan, runEvents } from './session-events.js';
 import { describeSteps } from './steps-info.js';
 import { evaluateSource, requireFrom } from './evaluate.js';
+import { watchMemory } from './memory-guard.js';
+import { redisAddress } from '../redis-address.js';
+import { registerRedisTls } from '../redis-tls.js';
 
 const setup = workerData as WorkerSetup;
+registerRedisTls(setup.redisUrl, setup.redisTls);
 const port = parentPort!;
 const require = requireFrom(setup.requirementsDir);
 const redis = openRedis(setup.redisUrl, 'gearbox-execution');
 let transactions: ReturnType<typeof openRedis> | undefined;
 
 const post = (message: FromWorker) => port.postMessage(message);
+
+let lastRedisError: string | undefined;
+redis.on('error', (err: NodeJS.ErrnoException) => (lastRedisError = err.code ?? err.message));
+redis.on('ready', () => (lastRedisError = undefined));
+
+/**
+ * Aborted when the thread's link to Redis drops during a run: every read and write after that would
+ * fail, so the run stops and reports the one cause instead of a partial result and thousands of errors.
+ */
+function redisLoss(): { signal: AbortSignal; stop(): void } {
+  const controller = new AbortController();
+  const onClose = () =>
+    controller.abort(
+      new Error(
+        `lost the connection to Redis at ${redisAddress(setup.redisUrl)} during the execution ` +
+          `(${lastRedisError ?? 'closed by Redis: CLIENT KILL, a timeout or a restart'})`,
+      ),
+    );
+  redis.once('close', onClose);
+  return { signal: controller.signal, stop: () => redis.off('close', onClose) };
+}
+
+/** Registering sources this thread holds: session key -> the plans it closed with register(). */
+const sessions = new Map<string, Plan[]>();
 
 async function runJob(job: RunJob): Promise<void> {
   const closed: Plan[] = [];
@@ -48,11 +77,16 @@ async function runJob(job: RunJob): Promise<void> {
       executionId: job.executionId,
       message: 'the source built no gear function: end it with .run() or .register()',
     });
+  if (runs.length === 0 && job.sessionKey !== undefined) {
+    sessions.set(job.sessionKey, closed);
+    return post({ type: 'registered', executionId: job.executionId, plans: closed.map(describePlan) });
+  }
   if (runs.length !== closed.length)
     return post({
       type: 'failed',
       executionId: job.executionId,
-      message: 'register() needs event support, which this gears server does not offer yet: use run() for a batch',
+      message:
+        'a source either runs one function or registers functions, not both: send the run() and the register() calls as separate sources',
     });
   if (runs.length > 1)
     return post({
@@ -63,6 +97,7 @@ async function runJob(job: RunJob): Promise<void> {
   const plan = runs[0];
   const exchange = job.distribution ? await loadExchange(job) : undefined;
   post({ type: 'started', executionId: job.executionId, steps: describeSteps(lowerRun(plan, exchange !== undefined)) });
+  const loss = redisLoss();
   let report: RunReport;
   try {
     report = await runPlan(plan, {
@@ -72,11 +107,13 @@ async function runJob(job: RunJob): Promise<void> {
       exchange,
       profile: job.config.ProfileExecutions === true,
       onProgress: (recordsRead) => post({ type: 'progress', executionId: job.executionId, recordsRead }),
+      signal: loss.signal,
     });
   } catch (err) {
     if (!(err instanceof ExecutionAbortedError)) throw err;
     return post({ type: 'aborted', executionId: job.executionId, message: err.message });
   } finally {
+    loss.stop();
     await exchange?.close?.();
   }
   try {
@@ -109,8 +146,60 @@ function cloneableReport(report: RunReport): RunReport {
   return { ...report, results, errors };
 }
 
-port.on('message', (job: RunJob) => {
-  runJob(job).catch((err) => post({ type: 'failed', executionId: job.executionId, message: errorMessage(err) }));
+async function eventsJob(job: EventsJob): Promise<void> {
+  const plan = sessions.get(job.sessionKey)?.[job.index];
+  if (!plan) {
+    const message = 'the registration is no longer loaded on this thread';
+    return post({
+      type: 'events-done',
+      executionId: job.executionId,
+      outcomes: job.records.map(() => ({ ms: 0, errors: [message] })),
+    });
+  }
+  const outcomes = await runEvents({ redis, shardId: setup.shardId, clusterMode: setup.clusterMode }, plan, job);
+  try {
+    post({ type: 'events-done', executionId: job.executionId, outcomes });
+  } catch {
+    // a result that is not data: keep the counts, drop the results
+    post({
+      type: 'events-done',
+      executionId: job.executionId,
+      outcomes: outcomes.map(({ ms, errors, skipped }) => ({ ms, errors, skipped })),
+    });
+  }
+}
+
+/** onRegistered runs once the engine accepted the registrations; its failure is logged, not fatal. */
+async function sessionJob(job: SessionJob): Promise<void> {
+  if (job.type === 'unload') sessions.delete(job.sessionKey);
+  else {
+    const plans = sessions.get(job.sessionKey) ?? [];
+    for (let i = 0; i < plans.length; i++) {
+      const onRegistered = plans[i].action?.options.onRegistered;
+      if (typeof onRegistered !== 'function') continue;
+      try {
+        await onRegistered(job.ids[i]);
+      } catch (err) {
+        post({ type: 'log', level: 'warn', message: `onRegistered of ${job.ids[i]} failed: ${errorMessage(err)}` });
+      }
+    }
+  }
+  post({ type: 'session-done', executionId: job.executionId });
+}
+
+function handle(job: ToWorker): Promise<void> {
+  if (job.type === 'run') return runJob(job);
+  if (job.type === 'events') return eventsJob(job);
+  return sessionJob(job);
+}
+
+port.on('message', (job: ToWorker) => {
+  const unwatch = watchMemory(setup.maxMemoryMb, (message) =>
+    post({ type: 'exhausted', executionId: job.executionId, message }),
+  );
+  handle(job)
+    .catch((err) => post({ type: 'failed', executionId: job.executionId, message: errorMessage(err) }))
+    .finally(unwatch);
 });
 
 // A promise a function forgot to await must not end the thread and every execution queued on it.

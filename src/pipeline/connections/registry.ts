@@ -9,7 +9,17 @@ import { NodeRedisConnection, type NodeRedisClient } from './node-redis.js';
 /** The name `connect(client)` and `pipeline(body)` use when none is given. */
 export const DEFAULT_CONNECTION = 'default';
 
-export type RedisClient = Redis | Cluster | NodeRedisClient;
+/**
+ * An ioredis Redis or Cluster, described by the methods used rather than by ioredis' classes: a
+ * class with private members only matches its own declaration, so naming ioredis 6's `Redis` here
+ * would refuse the ioredis 5 client an application holds.
+ */
+export interface IoredisClient {
+  pipeline(...args: any[]): unknown;
+  multi(...args: any[]): unknown;
+}
+
+export type RedisClient = IoredisClient | NodeRedisClient;
 
 export interface ConnectOptions {
   readonly name?: string;
@@ -51,16 +61,16 @@ export function adapt(client: RedisClient | Connection): Connection {
   const c = client as unknown as Record<string, unknown>;
   if (client && typeof c.execute === 'function' && typeof c.primaries === 'function') return client as Connection;
   if (c && c.isCluster === true && typeof c.nodes === 'function')
-    return new IoredisClusterConnection(client as Cluster);
+    return new IoredisClusterConnection(client as unknown as Cluster);
   if (c && typeof c.pipeline === 'function' && typeof c.multi === 'function')
-    return new IoredisConnection(client as Redis);
+    return new IoredisConnection(client as unknown as Redis);
   if (c && 'masters' in c && typeof c.multi === 'function') {
     throw new TypeError(
       'connect(client): node-redis cluster clients are not supported yet; pass an ioredis Cluster for a Redis Cluster',
     );
   }
   if (c && typeof c.multi === 'function' && typeof c.sendCommand === 'function') {
-    return new NodeRedisConnection(client as NodeRedisClient);
+    return new NodeRedisConnection(client as unknown as NodeRedisClient);
   }
   throw new TypeError(
     `connect(client): expected an ioredis Redis or Cluster or a node-redis client, got ${

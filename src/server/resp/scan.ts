@@ -182,8 +182,9 @@ export class RespScanner {
       v = v * 10 + d;
     }
     const max = bulk ? this.limits.maxBulk : this.limits.maxAggregate;
-    // nil (-1) is a valid length in replies; in requests only an array may be nil (Redis skips it)
-    if (neg && v === 1 && !(this.requests && bulk)) return -1;
+    // nil (-1) is a valid length in replies; in requests a negative array count is an empty command
+    // that Redis skips, and a negative bulk length is an error
+    if (neg && !Number.isNaN(v) && (this.requests ? !bulk : v === 1)) return -1;
     if (Number.isNaN(v) || neg || v > max) {
       throw new ProtocolError(`${this.limits.label} ${bulk ? 'bulk' : 'multibulk'} length`);
     }

@@ -6,6 +6,14 @@ import { abortexecution, dropexecution, dumpexecutions, getresults, getresultsbl
 import { getexecution } from './getexecution.js';
 import { infocluster, jsdumpreqs, jsstats, refreshcluster } from './info.js';
 import { jsexecute } from './jsexecute.js';
+import {
+  clearregistrationsstats,
+  dumpregistrations,
+  pauseregistrations,
+  unpauseregistrations,
+  unregister,
+} from './registrations.js';
+import { trigger, triggeronkey } from './trigger.js';
 
 // In a cluster, the commands that span shards go through the cluster layer (src/cluster).
 const COMMANDS: Record<string, (engine: Engine, cluster?: GearsCluster) => CommandHandler> = {
@@ -22,6 +30,13 @@ const COMMANDS: Record<string, (engine: Engine, cluster?: GearsCluster) => Comma
   'rg.jsdumpreqs': jsdumpreqs,
   'rg.infocluster': infocluster,
   'rg.refreshcluster': refreshcluster,
+  'rg.dumpregistrations': dumpregistrations,
+  'rg.unregister': unregister,
+  'rg.pauseregistrations': pauseregistrations,
+  'rg.unpauseregistrations': unpauseregistrations,
+  'rg.clearregistrationsstats': clearregistrationsstats,
+  'rg.trigger': trigger,
+  'rg.triggeronkey': triggeronkey,
 };
 
 /** The RG.* commands of a gears server, bound to its engine (and its place in a cluster, if any). */

@@ -129,6 +129,25 @@ describe('RG.* commands through the gears server', () => {
     }
   });
 
+  it("RG.GETEXECUTION shows an execution's errors in the plan's errors field", async () => {
+    await client.mset('e:1', '1', 'e:2', 'two', 'e:3', '3');
+    const source =
+      "GB('KeysReader', 'e:*').map((r) => { if (isNaN(Number(r.value))) throw new Error('not a number: ' + r.key); return r.value; }).run()";
+    const id = String(await client.call('RG.JSEXECUTE', source, 'UNBLOCKING'));
+    await client.call('RG.GETRESULTSBLOCKING', id);
+    const [shard] = (await client.call('RG.GETEXECUTION', id)) as unknown[][];
+    const plan = shard[3] as unknown[];
+    const field = (name: string) => plan[plan.indexOf(name) + 1];
+    assert.equal(field('status'), 'done');
+    assert.equal(field('results'), 2);
+    assert.deepEqual(field('errors'), ['not a number: e:2']);
+    const failed = String(await client.call('RG.JSEXECUTE', "throw new Error('top-level failure')", 'UNBLOCKING'));
+    await client.call('RG.GETRESULTSBLOCKING', failed).catch(() => undefined);
+    const [other] = (await client.call('RG.GETEXECUTION', failed)) as unknown[][];
+    const otherPlan = other[3] as unknown[];
+    assert.deepEqual(otherPlan[otherPlan.indexOf('errors') + 1], ['top-level failure']);
+  });
+
   it('RG.GETEXECUTION shows the plan, with durations when ProfileExecutions is on', async () => {
     await client.set('a', '1');
     assert.deepEqual(await client.call('RG.CONFIGSET', 'ProfileExecutions', '1'), ['OK']);
@@ -249,7 +268,7 @@ describe('gears server when Redis goes away', () => {
       await redis.stop();
       await assert.rejects(
         client.call('RG.JSEXECUTE', 'GB().run()'),
-        new RegExp(`cannot reach Redis at redis://127.0.0.1:${redis.port}`),
+        new RegExp(`cannot reach Redis at 127.0.0.1:${redis.port} \\(ECONNREFUSED\\): start Redis`),
       );
       assert.deepEqual(await client.call('RG.DUMPEXECUTIONS'), []);
       again = await startRedis([], redis.port);

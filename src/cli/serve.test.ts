@@ -1,0 +1,77 @@
+// `gearbox serve` as an operator runs it: secrets from the environment, never printed; protected mode.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+import { Redis } from 'ioredis';
+import { freePort, startRedis } from '../../test/support/redis.js';
+
+const CLI = new URL('./main.js', import.meta.url).pathname;
+
+interface Served {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly code: number | null;
+}
+
+/** Runs `gearbox serve`; once it is ready (or has exited), `whileUp` runs, then the server is stopped. */
+async function serve(args: string[], env: Record<string, string>, whileUp: () => Promise<void>): Promise<Served> {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
+    env: { ...process.env, GEARBOX_LOG_LEVEL: 'debug', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve) => {
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout.includes('ready')) resolve();
+    });
+    void exited.then(() => resolve());
+  });
+  if (child.exitCode === null) {
+    await whileUp();
+    child.kill('SIGTERM');
+  }
+  return { stdout, stderr, code: await exited };
+}
+
+test('REDIS_URL and GEARBOX_PASSWORD come from the environment and are never printed', async () => {
+  const redis = await startRedis(['--requirepass', 'redis-secret-1']);
+  const port = await freePort();
+  try {
+    const out = await serve(
+      ['--port', String(port)],
+      { REDIS_URL: `redis://:redis-secret-1@127.0.0.1:${redis.port}`, GEARBOX_PASSWORD: 'gears-secret-2' },
+      async () => {
+        const client = new Redis({ port, password: 'gears-secret-2', lazyConnect: true });
+        await client.connect();
+        assert.deepEqual(await client.call('RG.JSEXECUTE', "GB('ShardsIDReader').map(() => 'ok').run()"), [['ok'], []]);
+        client.disconnect();
+      },
+    );
+    assert.match(
+      out.stdout,
+      new RegExp(`ready on 127\\.0\\.0\\.1:${port} \\(Redis redis://:\\*\\*\\*@127\\.0\\.0\\.1:${redis.port}`),
+    );
+    for (const secret of ['redis-secret-1', 'gears-secret-2']) {
+      assert.ok(!out.stdout.includes(secret), `stdout shows ${secret}`);
+      assert.ok(!out.stderr.includes(secret), `the log shows ${secret}`);
+    }
+  } finally {
+    await redis.stop();
+  }
+});
+
+test('protected mode: a non-loopback listener without a password does not start, and says how to proceed', async () => {
+  const out = await serve(['--host', '0.0.0.0', '--port', String(await freePort())], {}, async () => {
+    assert.fail('the server started');
+  });
+  assert.equal(out.code, 1);
+  assert.match(
+    out.stderr,
+    /^gearbox serve: refusing to listen on 0\.0\.0\.0 without authentication \(protected mode\)/m,
+  );
+  assert.doesNotMatch(out.stdout, /ready/);
+});

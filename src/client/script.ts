@@ -1,0 +1,97 @@
+// Script files (`.js`/`.ts`) for RG.JSEXECUTE: bundled with esbuild, so relative imports and
+// module-level code travel with the script. Imports of gearbox itself resolve to the runtime's
+// globals on the server; npm packages stay require() calls and are sent as requirements.
+import { readFileSync } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { build, type Message, type Plugin } from 'esbuild';
+import { RUNTIME_GLOBALS } from '../model/index.js';
+import { GearsScriptError } from './errors.js';
+
+export interface BundledScript {
+  readonly source: string;
+  /** npm specs of the packages the script imports (name@range from the nearest package.json). */
+  readonly requirements: readonly string[];
+}
+
+const SCRIPT = /\.(?:[cm]?[jt]s)$/;
+
+/** A string given to jsexecute names a script file rather than holding source. */
+export function looksLikeScriptPath(value: string): boolean {
+  return SCRIPT.test(value) && !/[\s()`'"]/.test(value);
+}
+
+const BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+
+/** `lodash/fp` -> `lodash`, `@scope/pkg/x` -> `@scope/pkg`. */
+function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+/** The version range the script's project declares for `name`, if a package.json says. */
+function declaredRange(from: string, name: string): string | undefined {
+  for (let dir = from; ; dir = dirname(dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      return manifest.dependencies?.[name] ?? manifest.devDependencies?.[name];
+    } catch {
+      // no package.json here: look further up
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+const RUNTIME_MODULE = `module.exports = { ${RUNTIME_GLOBALS.filter((n) => n !== '__name').join(', ')} };`;
+
+/** gearbox's own modules -> the runtime globals; npm packages -> external, noted as requirements. */
+function gearboxPlugin(dir: string, requirements: Set<string>): Plugin {
+  return {
+    name: 'gearbox-script',
+    setup(b) {
+      b.onResolve({ filter: /^gearbox(\/.*)?$/ }, (args) => ({ path: args.path, namespace: 'gearbox-runtime' }));
+      b.onLoad({ filter: /.*/, namespace: 'gearbox-runtime' }, () => ({ contents: RUNTIME_MODULE, loader: 'js' }));
+      b.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (BUILTINS.has(args.path)) return { path: args.path, external: true };
+        const name = packageName(args.path);
+        const range = declaredRange(dir, name);
+        requirements.add(range && !/^(file|link|workspace):/.test(range) ? `${name}@${range}` : name);
+        return { path: args.path, external: true };
+      });
+    },
+  };
+}
+
+function describe(message: Message): string {
+  const where = message.location
+    ? `${message.location.file}:${message.location.line}:${message.location.column + 1}: `
+    : '';
+  return `${where}${message.text}`;
+}
+
+/** Bundles the script at `path`; a missing file or a compile error is a GearsScriptError saying where. */
+export async function bundleScript(path: string): Promise<BundledScript> {
+  const file = resolve(path);
+  await access(file).catch(() => {
+    throw new GearsScriptError(`script ${path} does not exist (looked at ${file}); check the path`);
+  });
+  const requirements = new Set<string>();
+  try {
+    const result = await build({
+      entryPoints: [file],
+      bundle: true,
+      write: false,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      logLevel: 'silent',
+      plugins: [gearboxPlugin(dirname(file), requirements)],
+    });
+    return { source: result.outputFiles[0]!.text, requirements: [...requirements] };
+  } catch (err) {
+    const errors = (err as { errors?: Message[] }).errors;
+    if (!errors?.length) throw new GearsScriptError(`script ${path} could not be bundled: ${(err as Error).message}`);
+    throw new GearsScriptError(`script ${path} does not compile: ${errors.map(describe).join('; ')}`);
+  }
+}

@@ -1,0 +1,14 @@
+import type { Registration } from './registration.js';
+
+/**
+ * Where the events of one reader's registrations come from (key events: keyspace notifications;
+ * streams: consumer groups). The engine tells it which registrations exist; it offers their events
+ * (`registration.offer(record)`) and may act on outcomes.
+ */
+export interface EventSource {
+  /** A registration of this reader is installed; resolves once its events flow. */
+  added(registration: Registration): void | Promise<void>;
+  /** The registration is gone (unregistered, or replaced by an UPGRADE). */
+  removed(registration: Registration): void;
+  close(): void;
+}

@@ -1,0 +1,324 @@
+// The engine's registrations: sessions loaded on execution threads, their registrations installed
+// in the registry, events run on the session's thread, RG.TRIGGER, and the RG.* management
+// operations. The engine hands it what a registering source built; this class owns what follows.
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../log/logger.js';
+import type { ReaderName } from '../../model/plan.js';
+import type { GearsConfig } from '../config.js';
+import { GearsError } from '../errors.js';
+import type { Executions } from '../executions.js';
+import type { WorkerPool } from '../worker/pool.js';
+import type { EventOutcome, FromWorker, RegisteredPlan, ToWorker } from '../worker/protocol.js';
+import type { EventSource } from './event-source.js';
+import { KeyEventSource } from './key-event-source.js';
+import { RegisteredExecutions } from './registered-executions.js';
+import { Registration } from './registration.js';
+import { Registry, type Session } from './registry.js';
+import { RegistrationStore, type StoredSession } from './store.js';
+import { StreamEventSource } from './stream-event-source.js';
+
+export interface RegistrationsDeps {
+  readonly redisUrl: string;
+  readonly db: number;
+  readonly pool: () => WorkerPool;
+  readonly config: GearsConfig;
+  readonly executions: Executions;
+  readonly nextId: () => string;
+  /** Restored ids are taken: later ids must not repeat them. */
+  readonly reserveId: (id: string) => void;
+  readonly installRequirements: (specs: readonly string[]) => Promise<void>;
+  /** The engine's own connection, for storing registrations. */
+  readonly redis: Redis;
+  /** The shard's hash tag in a cluster (src/engine/identity.ts), so the stored registrations stay on the shard. */
+  readonly keyTag: () => string;
+  readonly log: Logger;
+}
+
+/** What a registering source turned into on a thread, for `install`. */
+export interface Loaded {
+  readonly source: string;
+  readonly requirements: readonly string[];
+  readonly key: string;
+  readonly thread: number;
+  readonly plans: readonly RegisteredPlan[];
+}
+
+export interface TriggerOutcome {
+  readonly results: unknown[];
+  readonly errors: string[];
+}
+
+export class Registrations {
+  readonly registry = new Registry();
+  private readonly keyEvents: KeyEventSource;
+  private readonly sources: Partial<Record<ReaderName, EventSource>>;
+  private readonly listed: RegisteredExecutions;
+  private readonly store: RegistrationStore;
+
+  constructor(private readonly deps: RegistrationsDeps) {
+    this.store = new RegistrationStore(deps.redis, deps.log, deps.keyTag);
+    this.keyEvents = new KeyEventSource(deps.redisUrl, deps.db, this.registry, deps.log);
+    this.sources = {
+      KeysReader: this.keyEvents,
+      StreamReader: new StreamEventSource(deps.redisUrl, deps.db, deps.log),
+    };
+    this.listed = new RegisteredExecutions(
+      deps.executions,
+      () => deps.config.get('MaxExecutionsPerRegistration'),
+      deps.nextId,
+    );
+  }
+
+  /** A fresh key for a session version on a thread. */
+  newSessionKey(): string {
+    return randomUUID();
+  }
+
+  /** Refuses a taken session name unless upgrading (RedisGears' words). */
+  checkName(name: string | undefined, upgrade: boolean): void {
+    if (name !== undefined && !upgrade && this.registry.session(name)) {
+      throw new GearsError(`Session ${name} already exists: send it with UPGRADE to replace its registrations`);
+    }
+  }
+
+  /**
+   * Installs what a source registered as session `name` (a new one when undefined), replacing the
+   * session's previous registrations in the same step when upgrading. A refused install unloads.
+   */
+  async install(
+    loaded: Loaded,
+    name: string | undefined,
+    upgrade: boolean,
+    restored?: Pick<StoredSession, 'ids' | 'paused'>,
+  ): Promise<Session> {
+    const place = { name: name ?? randomUUID(), key: loaded.key, thread: loaded.thread };
+    const registrations = loaded.plans.map((plan, index) => {
+      const id = restored?.ids[index] ?? this.deps.nextId();
+      const reg = new Registration(id, place, index, plan, this.runEvents, () =>
+        this.deps.config.get('MaxPendingEvents'),
+      );
+      reg.paused = restored?.paused.includes(id) ?? false;
+      return reg;
+    });
+    const session: Session = { ...place, source: loaded.source, requirements: loaded.requirements, registrations };
+    let previous: Session | undefined;
+    try {
+      this.checkName(name, upgrade);
+      this.registry.check(session, this.registry.session(place.name));
+      // event sources subscribe before the swap, so nothing written after the reply is missed
+      for (const reg of registrations) await this.sources[reg.reader]?.added(reg);
+      // from here to the swap nothing awaits: an event is matched before it or after it
+      this.checkName(name, upgrade);
+      previous = this.registry.session(place.name);
+      this.registry.install(session, previous);
+    } catch (err) {
+      this.send(loaded.thread, {
+        type: 'unload',
+        executionId: `unload:${loaded.key}`,
+        sessionKey: loaded.key,
+        ids: [],
+      });
+      throw err;
+    }
+    if (previous) this.retire(previous.registrations);
+    this.store.save(session);
+    this.send(place.thread, {
+      type: 'activate',
+      executionId: `activate:${place.key}`,
+      sessionKey: place.key,
+      ids: registrations.map((r) => r.id),
+    });
+    return session;
+  }
+
+  /** Evaluates a registering source on some thread, keeping its functions there. */
+  load(source: string, requirements: readonly string[]): Promise<Loaded> {
+    const key = this.newSessionKey();
+    return new Promise((resolve, reject) => {
+      this.deps.pool().submit(
+        { type: 'run', executionId: `load:${key}`, source, config: this.deps.config.snapshot(), sessionKey: key },
+        {
+          onMessage: (message, thread) => {
+            if (message.type === 'registered') resolve({ source, requirements, key, thread, plans: message.plans });
+            else if (message.type === 'failed') reject(new Error(message.message));
+            else if (message.type === 'done') reject(new Error('the stored source no longer registers anything'));
+          },
+          onLost: (reason) => reject(new Error(reason)),
+        },
+      );
+    });
+  }
+
+  /** Restores the registrations stored in Redis (a restarted gears server), with their ids; then keeps them stored. */
+  async restore(): Promise<void> {
+    let stored: StoredSession[] = [];
+    try {
+      stored = await this.store.load();
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message }, 'could not read the stored registrations');
+    }
+    for (const session of stored) {
+      try {
+        for (const id of session.ids) this.deps.reserveId(id);
+        await this.deps.installRequirements(session.requirements);
+        const loaded = await this.load(session.source, session.requirements);
+        await this.install(loaded, session.name, true, session);
+        this.deps.log.info({ session: session.name, ids: session.ids }, 'restored registrations');
+      } catch (err) {
+        this.deps.log.error(
+          { err: (err as Error).message, session: session.name },
+          `could not restore session ${session.name}; it stays stored (RG.JSEXECUTE it again with ID ${session.name} UPGRADE)`,
+        );
+      }
+    }
+    this.store.watch(() => this.registry.allSessions());
+  }
+
+  /** RG.UNREGISTER: the registration stops taking events; queued ones still run. */
+  unregister(id: string): void {
+    const reg = this.registry.get(id);
+    if (!reg)
+      throw new GearsError(`execution is not registered: no registration ${id} (RG.DUMPREGISTRATIONS lists them)`);
+    this.registry.remove(reg);
+    this.retire([reg]);
+  }
+
+  /** RG.PAUSEREGISTRATIONS / RG.UNPAUSEREGISTRATIONS: all ids must exist, or nothing changes. */
+  setPaused(ids: readonly string[], paused: boolean): void {
+    const regs = ids.map((id) => {
+      const reg = this.registry.get(id);
+      if (!reg) throw new GearsError(`Execution ${id} does not exist on this shard (RG.DUMPREGISTRATIONS lists them)`);
+      return reg;
+    });
+    for (const reg of regs) reg.paused = paused;
+    for (const reg of regs) this.saveSessionOf(reg);
+  }
+
+  private saveSessionOf(reg: Registration): void {
+    const session = this.registry.session(reg.session.name);
+    if (session) this.store.save(session);
+  }
+
+  clearStats(): void {
+    for (const reg of this.registry.all()) {
+      reg.stats.clear();
+      reg.stream?.clear();
+    }
+  }
+
+  /** RG.TRIGGER: runs the trigger's function on `[trigger, ...args]` and answers with its outcome. */
+  async trigger(name: string, args: readonly string[]): Promise<TriggerOutcome> {
+    const reg = this.registry.trigger(name);
+    if (!reg) throw new GearsError(`ERR subcommand not found: no registration answers trigger '${name}'`);
+    if (reg.paused) throw new GearsError(`ERR trigger '${name}' is paused (RG.UNPAUSEREGISTRATIONS ${reg.id})`);
+    let outcome: EventOutcome;
+    try {
+      [outcome] = await this.runEvents(reg, [[name, ...args]]);
+    } catch (err) {
+      reg.stats.aborted(1, (err as Error).message);
+      throw new GearsError(`ERR Could not trigger execution, ${(err as Error).message}`);
+    }
+    reg.stats.record(outcome);
+    return { results: outcome.results ?? [], errors: outcome.errors };
+  }
+
+  get hasSync(): boolean {
+    return this.registry.syncKeyRegistrations().length > 0;
+  }
+
+  /** Does a write to `keys` (null: unknown keys) concern a sync registration? */
+  wantsSync(keys: readonly string[] | null): boolean {
+    const sync = this.registry.syncKeyRegistrations();
+    if (sync.length === 0) return false;
+    return keys === null || keys.some((key) => sync.some((reg) => reg.matches(key)));
+  }
+
+  /** Resolves once the sync registrations ran every key event notified before now. */
+  async syncFence(): Promise<void> {
+    await this.keyEvents.fence();
+    await Promise.all(this.registry.syncKeyRegistrations().map((r) => r.queue.settled()));
+  }
+
+  /** A thread was replaced: its sessions are loaded again (ahead of their waiting events). */
+  respawned(thread: number): void {
+    const held = this.registry.allSessions().filter((s) => s.thread === thread);
+    for (const session of held.reverse()) {
+      const ids = session.registrations.map((r) => r.id);
+      this.send(
+        thread,
+        { type: 'activate', executionId: `activate:${session.key}`, sessionKey: session.key, ids },
+        true,
+      );
+      this.send(
+        thread,
+        {
+          type: 'run',
+          executionId: `reload:${session.key}`,
+          source: session.source,
+          config: this.deps.config.snapshot(),
+          sessionKey: session.key,
+        },
+        true,
+      );
+    }
+  }
+
+  close(): void {
+    this.store.close();
+    for (const source of new Set(Object.values(this.sources))) source.close();
+  }
+
+  /** Registrations that no longer take events: sources forget them, their thread forgets them once drained. */
+  private retire(regs: readonly Registration[]): void {
+    for (const reg of regs) this.sources[reg.reader]?.removed(reg);
+    const sessions = new Map(regs.map((r) => [r.session.key, r.session]));
+    void Promise.all(regs.map((r) => r.queue.settled())).then(() => {
+      for (const reg of regs) this.listed.forget(reg.id);
+      for (const place of sessions.values()) {
+        const live = this.registry.allSessions().some((s) => s.key === place.key);
+        if (!live)
+          this.send(place.thread, {
+            type: 'unload',
+            executionId: `unload:${place.key}`,
+            sessionKey: place.key,
+            ids: [],
+          });
+      }
+    });
+  }
+
+  private readonly runEvents = (reg: Registration, records: unknown[]): Promise<EventOutcome[]> =>
+    new Promise((resolve, reject) => {
+      const executionId = `events:${reg.id}`;
+      const keep = this.deps.config.get('MaxExecutionsPerRegistration');
+      this.deps.pool().submit(
+        { type: 'events', executionId, sessionKey: reg.session.key, index: reg.index, records, keep },
+        {
+          onMessage: (message: FromWorker) => {
+            if (message.type === 'events-done') {
+              this.listed.add(reg.id, message.outcomes);
+              resolve(message.outcomes);
+            } else if (message.type === 'failed') reject(new Error(message.message));
+          },
+          onLost: (reason) => reject(new Error(reason)),
+        },
+        reg.session.thread,
+      );
+    });
+
+  /** A job of the engine's own on a thread; failures are logged. */
+  private send(thread: number, job: ToWorker, first = false): void {
+    this.deps.pool().submit(
+      job,
+      {
+        onMessage: (message) => {
+          if (message.type === 'failed') this.deps.log.warn({ job: job.executionId }, message.message);
+        },
+        onLost: (reason) => this.deps.log.debug({ job: job.executionId }, reason),
+      },
+      thread,
+      first,
+    );
+  }
+}

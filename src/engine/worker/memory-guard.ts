@@ -1,0 +1,43 @@
+// The memory cap of an execution thread covers what V8's own heap limit (the Worker's resourceLimits)
+// does not: Buffers and other ArrayBuffers live outside the JavaScript heap, so a function could hold
+// gigabytes of them under any heap limit. Their total is per thread (per isolate), read here.
+import { getHeapStatistics } from 'node:v8';
+
+const CHECK_EVERY_MS = 50;
+const MB = 1024 * 1024;
+
+export interface MemoryUse {
+  readonly heapMb: number;
+  readonly externalMb: number;
+}
+
+function use(): MemoryUse {
+  const heap = getHeapStatistics();
+  return { heapMb: heap.used_heap_size / MB, externalMb: heap.external_memory / MB };
+}
+
+/** The message of an execution that went over the cap. */
+export function overCapMessage(capMb: number, used?: MemoryUse): string {
+  const detail = used ? `: heap ${Math.round(used.heapMb)} MB, Buffers ${Math.round(used.externalMb)} MB` : '';
+  return (
+    `the execution exceeded its thread's memory cap (ExecutionMaxMemory ${capMb} MB${detail}); ` +
+    'the thread was replaced, so nothing the function held remains: hold less at once, or raise ExecutionMaxMemory'
+  );
+}
+
+/**
+ * Checks the thread's memory while an execution runs (between its awaits: a loop that never yields
+ * is stopped by the heap limit or RG.ABORTEXECUTION instead), calling `onOver` once if it is over.
+ */
+export function watchMemory(capMb: number, onOver: (message: string) => void): () => void {
+  let strikes = 0;
+  const timer = setInterval(() => {
+    const now = use();
+    // twice in a row: Buffers dropped a moment ago count until the next garbage collection frees them
+    strikes = now.heapMb + now.externalMb > capMb ? strikes + 1 : 0;
+    if (strikes < 2) return;
+    clearInterval(timer);
+    onOver(overCapMessage(capMb, now));
+  }, CHECK_EVERY_MS);
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,128 @@
+// The registered functions an execution thread holds, and how their events run. A session is what
+// one registering source closed with register(): its plans keep the source's scope alive, so every
+// execution of its registrations on this thread shares the source's top-level variables.
+import type { Redis } from 'ioredis';
+import type { KeysRecord, KeyType, Plan } from '../../model/plan.js';
+import { errorMessage } from '../operators/index.js';
+import { shapeValue } from '../readers/values.js';
+import { runPlan } from '../run-plan.js';
+import type { EventOutcome, EventsJob, RegisteredPlan } from './protocol.js';
+
+export interface EventDeps {
+  readonly redis: Redis;
+  readonly shardId: string;
+  readonly clusterMode: boolean;
+}
+
+/** A plan as data for the engine: callbacks stay on this thread. */
+export function describePlan(plan: Plan): RegisteredPlan {
+  const options: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(plan.action?.options ?? {})) {
+    if (typeof value !== 'function') options[name] = value;
+  }
+  const arg = plan.action?.arg ?? plan.reader.defaultArg;
+  return {
+    reader: plan.reader.name,
+    ...(plan.reader.desc === undefined ? {} : { desc: plan.reader.desc }),
+    ...(typeof arg === 'string' ? { arg } : {}),
+    options,
+  };
+}
+
+// Type and value of each key in one script call, keeping missing keys (type 'none').
+const READ_EVENT_KEYS = `
+local out = {}
+for i = 1, #ARGV do
+  local k = ARGV[i]
+  local t = redis.call('TYPE', k).ok
+  local v = false
+  if t == 'string' then v = redis.call('GET', k)
+  elseif t == 'hash' then v = redis.call('HGETALL', k)
+  elseif t == 'list' then v = redis.call('LRANGE', k, 0, -1)
+  elseif t == 'set' then v = redis.call('SMEMBERS', k)
+  elseif t == 'zset' then v = redis.call('ZRANGE', k, 0, -1, 'WITHSCORES')
+  elseif t == 'stream' then v = redis.call('XRANGE', k, '-', '+')
+  end
+  out[#out + 1] = t
+  out[#out + 1] = v
+end
+return out`;
+const TYPES_ONLY = `local out = {} for i = 1, #ARGV do out[i] = redis.call('TYPE', ARGV[i]).ok end return out`;
+
+type WithEventScripts = Redis & {
+  gearboxEventKeys(...keys: string[]): Promise<unknown[]>;
+  gearboxEventTypes(...keys: string[]): Promise<string[]>;
+};
+
+function scripts(redis: Redis): WithEventScripts {
+  if (!('gearboxEventKeys' in redis)) {
+    redis.defineCommand('gearboxEventKeys', { numberOfKeys: 0, lua: READ_EVENT_KEYS });
+    redis.defineCommand('gearboxEventTypes', { numberOfKeys: 0, lua: TYPES_ONLY });
+  }
+  return redis as WithEventScripts;
+}
+
+const keyType = (type: string): KeyType => (type === 'none' ? 'empty' : (type as KeyType));
+
+/**
+ * KeysReader event records `{key, value, type, event}`, read in one round trip for the whole batch;
+ * a key gone by now has type 'empty' and value null. Records whose type is not in `keyTypes` are
+ * null (not triggered).
+ */
+async function keyEventRecords(
+  redis: Redis,
+  events: Array<{ key: string; event: string }>,
+  options: Record<string, unknown>,
+): Promise<Array<KeysRecord | null>> {
+  const keyTypes = Array.isArray(options.keyTypes) && options.keyTypes.length ? options.keyTypes : null;
+  const keys = events.map((e) => e.key);
+  if (options.readValue === false) {
+    const types = keyTypes ? await scripts(redis).gearboxEventTypes(...keys) : null;
+    return events.map(({ key, event }, i) =>
+      types && !keyTypes!.includes(types[i]) ? null : { key, event, value: null, type: null },
+    );
+  }
+  const reply = await scripts(redis).gearboxEventKeys(...keys);
+  return events.map(({ key, event }, i) => {
+    const type = reply[2 * i] as string;
+    if (keyTypes && !keyTypes.includes(type)) return null;
+    const value = type === 'none' ? null : shapeValue(type, reply[2 * i + 1]);
+    return { key, event, value, type: keyType(type) };
+  });
+}
+
+/** The records the reader of `plan` makes of the raw events the engine sent. */
+async function eventRecords(deps: EventDeps, plan: Plan, raw: unknown[]): Promise<unknown[]> {
+  if (plan.reader.name === 'KeysReader') {
+    return keyEventRecords(deps.redis, raw as Array<{ key: string; event: string }>, plan.action?.options ?? {});
+  }
+  return raw;
+}
+
+/** A stream registration's batch of entries is one execution, as RedisGears runs it. */
+async function runBatch(deps: EventDeps, plan: Plan, job: EventsJob): Promise<EventOutcome[]> {
+  const report = await runPlan(plan, { ...deps, records: job.records });
+  const outcome = { ms: report.totalMs, errors: report.errors };
+  return [job.keep > 0 ? { ...outcome, results: report.results } : outcome];
+}
+
+/** Runs one execution per event, concurrently (their Redis commands share round trips); a stream batch is one. */
+export async function runEvents(deps: EventDeps, plan: Plan, job: EventsJob): Promise<EventOutcome[]> {
+  if (plan.reader.name === 'StreamReader') return runBatch(deps, plan, job);
+  let records: unknown[];
+  try {
+    records = await eventRecords(deps, plan, job.records);
+  } catch (err) {
+    const message = errorMessage(err);
+    return job.records.map(() => ({ ms: 0, errors: [message] }));
+  }
+  const keepFrom = records.length - job.keep;
+  return Promise.all(
+    records.map(async (record, i): Promise<EventOutcome> => {
+      if (record === null) return { ms: 0, errors: [], skipped: true };
+      const report = await runPlan(plan, { ...deps, records: [record] });
+      const outcome = { ms: report.totalMs, errors: report.errors };
+      return i >= keepFrom ? { ...outcome, results: report.results } : outcome;
+    }),
+  );
+}

@@ -1,0 +1,38 @@
+// What a link to Redis is set up with: whose credentials, which database, which protocol. Shared
+// links are keyed by it; a client's own link is replaced when it no longer matches the client's session.
+import { encodeCommand } from '../resp/encode.js';
+
+export interface Credentials {
+  readonly username: string | undefined;
+  readonly password: string | Buffer;
+  /** The Redis URL's credentials (lent after `--password`), rather than ones a client authenticated with. */
+  readonly fromUrl: boolean;
+}
+
+export interface LinkSetup {
+  /** null: the link does not authenticate, so Redis treats it as its default user. */
+  credentials: Credentials | null;
+  db: number;
+  protocol: 2 | 3;
+}
+
+export function sameSetup(a: LinkSetup, b: LinkSetup): boolean {
+  return a.db === b.db && a.protocol === b.protocol && a.credentials === b.credentials;
+}
+
+/** A key for a pool of shared links; one per distinct setup. */
+export function setupKey(s: LinkSetup): string {
+  const c = s.credentials;
+  const who = c === null ? '' : `${c.username ?? 'default'}\u0000${c.password.toString()}`;
+  return `${s.db}\u0000${s.protocol}\u0000${who}`;
+}
+
+/** The commands that bring a fresh connection to a setup. */
+export function setupCommands(s: LinkSetup): Buffer[] {
+  const out: Buffer[] = [];
+  const c = s.credentials;
+  if (c !== null) out.push(encodeCommand(c.username ? ['AUTH', c.username, c.password] : ['AUTH', c.password]));
+  if (s.db !== 0) out.push(encodeCommand(['SELECT', String(s.db)]));
+  if (s.protocol === 3) out.push(encodeCommand(['HELLO', '3']));
+  return out;
+}

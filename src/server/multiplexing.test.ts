@@ -1,0 +1,92 @@
+// Stateless commands of many clients share a few links to Redis; a client that holds state (a
+// transaction, a blocking command, a database of its own) keeps Redis' semantics for itself only.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { LINKS_PER_SETUP } from './link/shared.js';
+import { cmd, RawClient, startStack, type Stack } from './harness.test.support.js';
+
+let stack: Stack;
+let direct: Redis;
+before(async () => {
+  stack = await startStack();
+  direct = new Redis({ port: stack.redis.port });
+});
+after(async () => {
+  direct.disconnect();
+  await stack.stop();
+});
+
+const normalClients = async (): Promise<number> =>
+  String(await direct.call('CLIENT', 'LIST', 'TYPE', 'normal'))
+    .trim()
+    .split('\n').length;
+
+test('twenty clients sending stateless commands share a few links', async () => {
+  const before = await normalClients();
+  const clients = await Promise.all(Array.from({ length: 20 }, () => RawClient.connect(stack.port)));
+  try {
+    await Promise.all(
+      clients.map((c, i) =>
+        c.roundTrip(cmd('SET', `mx${i}`, String(i)) + cmd('GET', `mx${i}`), `+OK\r\n$${String(i).length}\r\n${i}\r\n`),
+      ),
+    );
+    assert.ok((await normalClients()) - before <= LINKS_PER_SETUP);
+  } finally {
+    for (const c of clients) c.close();
+  }
+});
+
+test('a blocked client does not hold up the others, and gets its reply', async () => {
+  const blocked = await RawClient.connect(stack.port);
+  const other = await RawClient.connect(stack.port);
+  try {
+    blocked.write(cmd('BLPOP', 'mq', '0'));
+    await other.roundTrip(cmd('PING'), '+PONG\r\n');
+    await other.roundTrip(cmd('RPUSH', 'mq', 'job'), ':1\r\n');
+    await blocked.expect('*2\r\n$2\r\nmq\r\n$3\r\njob\r\n');
+    // back on the shared link, in order
+    await blocked.roundTrip(cmd('SET', 'after', '1') + cmd('GET', 'after'), '+OK\r\n$1\r\n1\r\n');
+  } finally {
+    blocked.close();
+    other.close();
+  }
+});
+
+test('MULTI, WATCH and SELECT stay with the client that sent them', async () => {
+  const a = await RawClient.connect(stack.port);
+  const b = await RawClient.connect(stack.port);
+  try {
+    await a.roundTrip(cmd('SELECT', '3') + cmd('SET', 'where', 'db3'), '+OK\r\n+OK\r\n');
+    await b.roundTrip(cmd('GET', 'where'), '$-1\r\n');
+    await a.roundTrip(cmd('GET', 'where'), '$3\r\ndb3\r\n');
+    await a.roundTrip(cmd('SELECT', '0') + cmd('GET', 'where'), '+OK\r\n$-1\r\n');
+    await a.roundTrip(cmd('WATCH', 'w') + cmd('MULTI') + cmd('SET', 'w', 'a'), '+OK\r\n+OK\r\n+QUEUED\r\n');
+    // b's commands run while a's transaction is open, and its write to the watched key aborts it
+    await b.roundTrip(cmd('SET', 'w', 'b'), '+OK\r\n');
+    await a.roundTrip(cmd('EXEC') + cmd('GET', 'w'), '*-1\r\n$1\r\nb\r\n');
+    await a.roundTrip(cmd('SELECT', '99'), '-ERR DB index is out of range\r\n');
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+test('pipelines from many clients keep each client’s reply order', async () => {
+  const clients = await Promise.all(Array.from({ length: 8 }, () => RawClient.connect(stack.port)));
+  try {
+    await Promise.all(
+      clients.map(async (c, i) => {
+        let send = '';
+        let want = '';
+        for (let j = 0; j < 200; j++) {
+          send += cmd('INCR', `order${i}`);
+          want += `:${j + 1}\r\n`;
+        }
+        await c.roundTrip(send, want);
+      }),
+    );
+  } finally {
+    for (const c of clients) c.close();
+  }
+});

@@ -1,0 +1,78 @@
+// Routing rules: who answers a command (Redis, the command table, or the connection itself), and for
+// a command Redis answers, which kind of link may carry it. Pure functions of the command, so the
+// rules can be read (and tested) in one place.
+import { hasFlag, list } from '@ioredis/commands';
+import { SUBSCRIBE_COMMANDS } from './pubsub.js';
+import type { Request } from './resp/request.js';
+
+export type Route =
+  /** Forwarded to Redis; bindingOf() says on which link. */
+  | 'relay'
+  /** Answered by the command table (RG.*), after an ACL check against Redis (acl.ts). */
+  | 'table'
+  /** Handled by the connection because they change whose, which database's or which protocol's link it uses. */
+  | 'auth'
+  | 'hello'
+  | 'select'
+  | 'reset'
+  | 'quit'
+  /** SYNC/PSYNC: the connection becomes a byte tunnel to its own link (replication, `redis-cli --rdb`). */
+  | 'tunnel';
+
+const SPECIAL = new Map<string, Route>([
+  ['auth', 'auth'],
+  ['hello', 'hello'],
+  ['select', 'select'],
+  ['reset', 'reset'],
+  ['quit', 'quit'],
+  ['sync', 'tunnel'],
+  ['psync', 'tunnel'],
+]);
+
+export function routeOf(name: string, table: ReadonlyMap<string, unknown>): Route {
+  return SPECIAL.get(name) ?? (table.has(name) ? 'table' : 'relay');
+}
+
+export type Binding =
+  /** Stateless: any link of the client's user, database and protocol may carry it (multiplexed). */
+  | 'any'
+  /** Needs the client's own link while it runs (blocking commands, scripts), leaves no state behind. */
+  | 'own'
+  /** Creates or ends state on its connection (MULTI, WATCH, SUBSCRIBE, ...): own link, state followed. */
+  | 'stateful'
+  /** Leaves state for the connection's lifetime (a name, MONITOR, READONLY, tracking, ...): own link for good. */
+  | 'sticky';
+
+const STATEFUL = new Set(['multi', 'exec', 'discard', 'watch', 'unwatch', ...SUBSCRIBE_COMMANDS]);
+const STICKY = new Set(['monitor', 'readonly', 'readwrite', 'asking', 'replconf']);
+/**
+ * CLIENT subcommands that neither read nor change the calling connection, plus SETINFO: client
+ * libraries send it on connect (ioredis, node-redis), and pinning every such client to a link of its
+ * own would end multiplexing for them; its only effect is a label in CLIENT LIST, which shows the
+ * shared link's then.
+ */
+const CLIENT_STATELESS = new Set(['pause', 'unpause', 'kill', 'unblock', 'help', 'getname', 'setinfo']);
+
+/**
+ * Commands that can keep their connection busy for long: blocking commands, and scripts and
+ * functions, which may run until SCRIPT KILL / FUNCTION KILL (sent by another client, which must not
+ * queue behind them on a shared link).
+ */
+const LONG_RUNNING = new Set([
+  ...list.filter((name) => hasFlag(name, 'blocking')),
+  'eval',
+  'evalsha',
+  'eval_ro',
+  'evalsha_ro',
+  'fcall',
+  'fcall_ro',
+]);
+
+export function bindingOf(req: Request): Binding {
+  const name = req.name;
+  if (STATEFUL.has(name)) return 'stateful';
+  if (STICKY.has(name)) return 'sticky';
+  if (name === 'client') return CLIENT_STATELESS.has(req.arg0()) ? 'any' : 'sticky';
+  if (LONG_RUNNING.has(name)) return 'own';
+  return 'any';
+}
