@@ -1,6 +1,7 @@
-// gearbox benchmarks: `node dist/bench/index.js [batch] [pipeline] [proxy]` (all of them, in that order, when none is named).
+// gearbox benchmarks: `node dist/bench/index.js [batch] [pipeline] [proxy] [events]` (all of them, in that order, when none is named).
 // Each suite starts its own private Redis (and gears server) on loopback ports and stops them after.
 import { benchBatch } from './batch.js';
+import { benchEvents } from './events.js';
 import { benchPipeline } from './pipeline.js';
 import { benchProxy } from './proxy.js';
 
@@ -8,6 +9,7 @@ const SUITES: Record<string, () => Promise<unknown>> = {
   batch: benchBatch,
   pipeline: benchPipeline,
   proxy: benchProxy,
+  events: benchEvents,
 };
 
 const wanted = process.argv.slice(2);

@@ -24,6 +24,8 @@ export interface RunDeps {
   readonly profile?: boolean;
   /** The records of one event: when given, they replace what the plan's reader would read. */
   readonly records?: Batch;
+  /** Nobody will read the results (an event execution that is not listed): skip converting them. */
+  readonly discardResults?: boolean;
   /** Called now and then with the number of records read so far. */
   readonly onProgress?: (recordsRead: number) => void;
   /**
@@ -125,7 +127,7 @@ export async function runPlan(plan: Plan, deps: RunDeps): Promise<RunReport> {
   if (signal?.aborted) interrupt();
   const convert = options.convertToStr !== false;
   return {
-    results: interrupted !== undefined ? [] : convert ? results.map(toResult) : results,
+    results: interrupted !== undefined || deps.discardResults ? [] : convert ? results.map(toResult) : results,
     errors: errors.messages,
     interrupted,
     recordsRead,

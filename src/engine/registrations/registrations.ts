@@ -93,6 +93,18 @@ export class Registrations {
     restored?: Pick<StoredSession, 'ids' | 'paused'>,
   ): Promise<Session> {
     const place = { name: name ?? randomUUID(), key: loaded.key, thread: loaded.thread };
+    const hook = loaded.plans.find((plan) => plan.reader === 'CommandReader' && plan.options.trigger === undefined);
+    if (hook) {
+      this.send(loaded.thread, {
+        type: 'unload',
+        executionId: `unload:${loaded.key}`,
+        sessionKey: loaded.key,
+        ids: [],
+      });
+      throw new GearsError(
+        `CommandReader hooks (register({hook: '${String(hook.options.hook)}'})) are not supported: register({trigger: 'name'}) and call RG.TRIGGER name ...`,
+      );
+    }
     const registrations = loaded.plans.map((plan, index) => {
       const id = restored?.ids[index] ?? this.deps.nextId();
       const reg = new Registration(id, place, index, plan, this.runEvents, () =>

@@ -120,9 +120,10 @@ export async function runEvents(deps: EventDeps, plan: Plan, job: EventsJob): Pr
   return Promise.all(
     records.map(async (record, i): Promise<EventOutcome> => {
       if (record === null) return { ms: 0, errors: [], skipped: true };
-      const report = await runPlan(plan, { ...deps, records: [record] });
+      const kept = i >= keepFrom;
+      const report = await runPlan(plan, { ...deps, records: [record], discardResults: !kept });
       const outcome = { ms: report.totalMs, errors: report.errors };
-      return i >= keepFrom ? { ...outcome, results: report.results } : outcome;
+      return kept ? { ...outcome, results: report.results } : outcome;
     }),
   );
 }

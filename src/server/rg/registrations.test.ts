@@ -131,6 +131,26 @@ describe('KeysReader registrations', () => {
     await assert.rejects(call('RG.PAUSEREGISTRATIONS', 'nope'), /Execution nope does not exist/);
   });
 
+  it('a flood never grows a queue past MaxPendingEvents: the excess is dropped and counted in numDropped', async () => {
+    await call('RG.CONFIGSET', 'MaxPendingEvents', '10');
+    try {
+      // the first event's execution waits for 'open', so every later event has to queue
+      await call(
+        'RG.JSEXECUTE',
+        "GB().foreach(async () => { while (!(await execute('GET', 'open'))) await new Promise((r) => setTimeout(r, 5)) }).register('f:*')",
+      );
+      const pipe = s.direct.pipeline();
+      for (let i = 0; i < 100; i++) pipe.set(`f:${i}`, 'v');
+      await pipe.exec();
+      await waitFor(async () => (await registrations(call))[0].data.numDropped === 89, 'the excess to be dropped');
+      await s.direct.set('open', '1');
+      await waitFor(async () => (await registrations(call))[0].data.numSuccess === 11, 'the queued events to run');
+      assert.equal((await registrations(call))[0].data.numTriggered, 11);
+    } finally {
+      await call('RG.CONFIGSET', 'MaxPendingEvents', '100000');
+    }
+  });
+
   it('refuses what could never fire before anything registers', async () => {
     const refused: Array<[string, RegExp]> = [
       [
@@ -144,6 +164,7 @@ describe('KeysReader registrations', () => {
       ["GB().register({evenTypes: ['set']})", /unknown option evenTypes/],
       ["GB().register({keyTypes: ['text']})", /keyTypes \["text"\] are not Redis key types/],
       ["GB('CommandReader').register()", /needs a trigger name/],
+      ["GB('CommandReader').register({hook: 'SET'})", /CommandReader hooks .* are not supported/],
     ];
     for (const [source, error] of refused) await assert.rejects(call('RG.JSEXECUTE', source), error, source);
     assert.deepEqual(await call('RG.DUMPREGISTRATIONS'), []);
