@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { serveCommand } from './serve.js';
 import { runCommand } from './run.js';
 import { demoCommand } from './demo.js';
+import { demoClusterCommand } from './demo-cluster.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -66,6 +67,7 @@ program
 program
   .command('demo')
   .description('start a private Redis and gears server, run the RedisGears introduction flows, stop both')
-  .action(demoCommand);
+  .option('--cluster', 'a 3-primary Redis Cluster with a gears server per primary: the cluster sections instead')
+  .action((options: { cluster?: boolean }) => (options.cluster ? demoClusterCommand() : demoCommand()));
 
 await program.parseAsync(process.argv);
