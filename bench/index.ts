@@ -1,17 +1,19 @@
-// gearbox benchmarks: `node dist/bench/index.js [batch] [pipeline] [proxy] [events] [cluster]` (all of them, in that order,
-// when none is named; `--cluster` and the like name a suite too, for `npm run bench -- --cluster`).
+// gearbox benchmarks: `node dist/bench/index.js [batch] [pipeline] [proxy] [events] [streams] [cluster]` (all of them, in
+// that order, when none is named; `--cluster` and the like name a suite too, for `npm run bench -- --cluster`).
 // Each suite starts its own private Redis (and gears server) on loopback ports and stops them after.
 import { benchBatch } from './batch.js';
 import { benchCluster } from './cluster.js';
 import { benchEvents } from './events.js';
 import { benchPipeline } from './pipeline.js';
 import { benchProxy } from './proxy.js';
+import { benchStreams } from './streams.js';
 
 const SUITES: Record<string, () => Promise<unknown>> = {
   batch: benchBatch,
   pipeline: benchPipeline,
   proxy: benchProxy,
   events: benchEvents,
+  streams: benchStreams,
   cluster: benchCluster,
 };
 

@@ -1,9 +1,18 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { applyConfig, parseConfigFile } from './config-file.js';
+import { serverOptions } from './connection.js';
 import { serveCommand } from './serve.js';
 import { runCommand } from './run.js';
 import { demoCommand } from './demo.js';
 import { demoClusterCommand } from './demo-cluster.js';
+import { abortCommand, executionsCommand, registrationsCommand, triggerCommand } from './inspect.js';
+import { watchCommand } from './watch.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 function port(value: string): number {
   const n = Number(value);
@@ -12,16 +21,55 @@ function port(value: string): number {
   return n;
 }
 
+function withPort(url: string, value: number): string {
+  const parsed = new URL(url);
+  parsed.port = String(value);
+  return parsed.toString();
+}
+
 function positive(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`'${value}' is not a positive integer`);
   return n;
 }
 
-const program = new Command('gearbox').description('RedisGears-style gear functions for TypeScript, on stock Redis');
+const program = new Command('gearbox')
+  .description('RedisGears-style gear functions for TypeScript, on stock Redis')
+  .version(version)
+  .option('--verbose', 'show stack traces with errors');
 
-program
-  .command('serve')
+/**
+ * Every command reports a failure as one `gearbox <command>: ...` line and exit status 1; the stack
+ * only with --verbose. Usage errors from commander get the same prefix.
+ */
+function command(name: string): Command {
+  const sub = program.command(name);
+  sub.configureOutput({
+    outputError: (text, write) => write(`gearbox ${name}: ${text.replace(/^error: /, '')}`),
+  });
+  return sub;
+}
+
+function reporting<A extends unknown[]>(name: string, body: (...args: A) => Promise<void>) {
+  return async (...args: A): Promise<void> => {
+    try {
+      await body(...args);
+    } catch (err) {
+      const error = err as Error;
+      console.error(`gearbox ${name}: ${error.message}`);
+      if (program.opts().verbose) console.error(error.stack);
+      process.exitCode = 1;
+    }
+  };
+}
+
+const clientCommand = (name: string) => {
+  const sub = command(name);
+  for (const option of serverOptions()) sub.addOption(option);
+  return sub.option('--json', 'print JSON (real values, not JSON inside strings)');
+};
+
+command('serve')
   .description('start a gears server next to a Redis primary (foreground; prints a line with "ready")')
   // secrets may come from the environment, so they stay out of `ps` and shell history; help shows
   // the variable's name, never its value
@@ -49,23 +97,88 @@ program
       .choices(['yes', 'no', 'optional'])
       .default('yes'),
   )
+  .option('--maxclients <n>', 'connections accepted at once (Redis maxclients)', positive)
+  .option('--client-query-buffer-limit <size>', 'input held per client before it is closed, e.g. 1gb')
+  .option(
+    '--client-output-buffer-limit <spec>',
+    "'<normal|pubsub> <hard> <soft> <soft-seconds>', e.g. 'pubsub 32mb 8mb 60' (repeatable)",
+    (spec: string, previous: string[] = []) => [...previous, spec],
+  )
   .option('--tls-client-cert-file <file>', 'certificate shown to a rediss:// Redis instead of --tls-cert-file')
   .option('--tls-client-key-file <file>', 'its private key')
   .action(serveCommand);
 
-program
-  .command('run')
+clientCommand('run')
   .description('run a gear function on a gears server and print its results and errors')
-  .argument('[file]', 'a JavaScript file holding the gear function source')
+  .argument('[file]', 'a .js file holding the gear function source, or a .ts script (bundled)')
   .option('-e, --eval <source>', 'the gear function source itself')
-  .option('--server <url>', 'the gears server', 'redis://127.0.0.1:6390')
-  .option('--password <password>', 'the gears server password')
-  .option('--json', 'print one JSON document instead of lines')
   .option('--no-progress', 'no progress line for long jobs')
-  .action(runCommand);
+  .action(reporting('run', runCommand));
 
-program
-  .command('demo')
+command('watch')
+  .description(
+    "load every gear function script in the folders, and load a script again whenever it changes (its registrations are replaced in one atomic upgrade; a deleted script's are removed)",
+  )
+  .argument('<dir...>', 'folders holding scripts')
+  .addOption(new Option('-c, --config <path>', 'a config file of key=value lines').env('GEARBOX_CONFIG_FILE'))
+  .addOption(
+    new Option('-s, --server <url>', 'the gears server').env('GEARBOX_SERVER').default('redis://127.0.0.1:6390'),
+  )
+  .addOption(new Option('-p, --port <port>', 'the gears server port (overrides the one in --server)').argParser(port))
+  .addOption(new Option('--password <password>', 'the gears server password').env('GEARBOX_PASSWORD'))
+  .addOption(new Option('-r, --recursive', 'watch subfolders too').env('GEARBOX_RECURSIVE'))
+  .addOption(
+    new Option('--script-pattern <glob>', 'file names loaded as scripts')
+      .env('GEARBOX_SCRIPT_PATTERN')
+      .default('*.{js,mjs,ts,mts}'),
+  )
+  .addOption(
+    new Option('--requirements-pattern <glob>', 'files of npm specs (one a line) sent with the scripts beside them')
+      .env('GEARBOX_REQUIREMENTS_PATTERN')
+      .default('*requirements.txt'),
+  )
+  .addOption(
+    new Option('--unblocking-pattern <regex>', 'scripts whose path matches run UNBLOCKING').env(
+      'GEARBOX_UNBLOCKING_PATTERN',
+    ),
+  )
+  .addOption(new Option('-i, --ignore <glob...>', 'file names never loaded').env('GEARBOX_IGNORE'))
+  .addOption(
+    new Option('--index-prefix <prefix>', 'key prefix of the index of loaded scripts in Redis')
+      .env('GEARBOX_INDEX_PREFIX')
+      .default('__gearbox:watch'),
+  )
+  .option('--once', 'load the scripts once and exit instead of watching')
+  .action(
+    reporting('watch', async (dirs: string[], options, sub: Command) => {
+      if (options.config) applyConfig(sub, parseConfigFile(options.config));
+      const merged = sub.opts();
+      const server = merged.port === undefined ? merged.server : withPort(merged.server, merged.port);
+      await watchCommand(dirs, { ...merged, server } as Parameters<typeof watchCommand>[1]);
+    }),
+  );
+
+clientCommand('trigger')
+  .description('call a registered command function (RG.TRIGGER) and print its results')
+  .argument('<name>', 'the trigger name')
+  .argument('[args...]', 'its arguments')
+  .action(reporting('trigger', triggerCommand));
+
+clientCommand('executions')
+  .description('list the executions the server keeps (RG.DUMPEXECUTIONS), with their progress')
+  .action(reporting('executions', executionsCommand));
+
+clientCommand('registrations')
+  .description('list the registrations (RG.DUMPREGISTRATIONS)')
+  .action(reporting('registrations', registrationsCommand));
+
+clientCommand('abort')
+  .description('abort an execution (RG.ABORTEXECUTION)')
+  .argument('<id>', 'the execution id')
+  .option('--drop', 'also drop it from the executions list')
+  .action(reporting('abort', abortCommand));
+
+command('demo')
   .description('start a private Redis and gears server, run the RedisGears introduction flows, stop both')
   .option('--cluster', 'a 3-primary Redis Cluster with a gears server per primary: the cluster sections instead')
   .action((options: { cluster?: boolean }) => (options.cluster ? demoClusterCommand() : demoCommand()));

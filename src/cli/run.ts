@@ -1,70 +1,110 @@
+// gearbox run: sends a gear function UNBLOCKING, shows a progress line (polled on a connection of
+// its own, so it never waits behind the blocking results call), prints results and errors. Ctrl-C
+// aborts the execution on the server and drops it.
 import { readFile } from 'node:fs/promises';
-import { Redis } from 'ioredis';
+import { parse } from 'acorn';
+import { bundleScript, type ExecID, type RedisGears } from '../client/index.js';
+import { connectClient, diagnose, type ServerOptions } from './connection.js';
+import { jsonValue } from './output.js';
 import { ProgressLine } from './progress.js';
 
-export interface RunOptions {
+export interface RunOptions extends ServerOptions {
   readonly eval?: string;
-  readonly server: string;
-  readonly password?: string;
   readonly json?: boolean;
   readonly progress: boolean;
 }
 
 const POLL_MS = 300;
 
-/** records_read from RG.GETEXECUTION's reply (gearbox adds it after RedisGears' fields). */
-function progressOf(reply: unknown): { status: string; recordsRead: number } {
-  const plan = ((reply as unknown[])[0] as unknown[])[3] as unknown[];
-  const field = (name: string) => plan[plan.indexOf(name) + 1];
-  return { status: String(field('status')), recordsRead: Number(field('records_read') ?? 0) };
+interface Loaded {
+  readonly source: string;
+  readonly requirements: readonly string[];
+  /** What to call the source in a parse error. */
+  readonly name: string;
 }
 
-async function sourceOf(file: string | undefined, options: RunOptions): Promise<string> {
-  if (options.eval !== undefined) return options.eval;
+async function load(file: string | undefined, options: RunOptions): Promise<Loaded> {
+  if (options.eval !== undefined) return { source: options.eval, requirements: [], name: '-e' };
   if (!file) throw new Error('give a file with the gear function, or its source with -e');
-  return readFile(file, 'utf8');
+  if (/\.[cm]?ts$/.test(file)) return { ...(await bundleScript(file)), name: file };
+  const source = await readFile(file, 'utf8').catch(() => {
+    throw new Error(`cannot read ${file}: check the path`);
+  });
+  return { source, requirements: [], name: file };
 }
 
-/** `gearbox run`: sends the source UNBLOCKING, shows progress while it runs, prints results and errors. */
-export async function runCommand(file: string | undefined, options: RunOptions): Promise<void> {
-  const source = await sourceOf(file, options);
-  const redis = new Redis(options.server, { password: options.password, lazyConnect: true, maxRetriesPerRequest: 1 });
+/** A source that does not parse, found before sending, with its line and column. */
+function checkSyntax({ source, name }: Loaded): void {
   try {
-    await redis.connect().catch((err: Error) => {
-      throw new Error(
-        `cannot reach the gears server at ${options.server} (${err.message}): start one with 'gearbox serve'`,
-      );
-    });
-    const id = String(await redis.call('RG.JSEXECUTE', source, 'UNBLOCKING'));
-    const progress = new ProgressLine(options.progress !== false && process.stderr.isTTY === true);
-    const timer = setInterval(() => {
-      redis
-        .call('RG.GETEXECUTION', id)
-        .then((reply) => {
-          const { status, recordsRead } = progressOf(reply);
-          progress.update(recordsRead, status);
-        })
-        .catch(() => undefined);
-    }, POLL_MS);
-    let reply: unknown;
-    try {
-      reply = await redis.call('RG.GETRESULTSBLOCKING', id);
-    } finally {
-      clearInterval(timer);
-      progress.clear();
-    }
-    await redis.call('RG.DROPEXECUTION', id).catch(() => undefined);
-    const [results, errors] = reply as [unknown[], string[]];
-    if (options.json) console.log(JSON.stringify({ results, errors }, null, 2));
-    else {
-      for (const result of results) console.log(result);
-      for (const error of errors) console.error(`error: ${error}`);
-    }
-    if (errors.length > 0) process.exitCode = 1;
+    // as the server compiles it: the body of an async function (top-level await and return allowed)
+    parse(source, { ecmaVersion: 'latest', allowAwaitOutsideFunction: true, allowReturnOutsideFunction: true });
   } catch (err) {
-    console.error(`gearbox run: ${(err as Error).message}`);
-    process.exitCode = 1;
+    const { loc } = err as { loc?: { line: number; column: number } };
+    const what = (err as Error).message.replace(/ \(\d+:\d+\)$/, '');
+    const where = loc ? `:${loc.line}:${loc.column + 1}` : '';
+    throw new Error(`${name}${where}: the source does not parse: ${what}`, { cause: err });
+  }
+}
+
+/** Polls the execution's progress on its own connection until stopped. */
+function showProgress(options: RunOptions, id: ExecID, progress: ProgressLine): () => void {
+  let poller: RedisGears | undefined;
+  let stopped = false;
+  const timer = setInterval(() => {
+    void (async () => {
+      poller ??= await connectClient(options);
+      const plan = Object.values(await poller.gears.getexecution(id))[0];
+      if (plan && !stopped) progress.update(plan.records_read, plan.status);
+    })().catch(() => undefined);
+  }, POLL_MS);
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+    poller?.disconnect();
+    progress.clear();
+  };
+}
+
+export async function runCommand(file: string | undefined, options: RunOptions): Promise<void> {
+  const loaded = await load(file, options);
+  checkSyntax(loaded);
+  const client = await connectClient(options);
+  let id: ExecID | undefined;
+  const onInterrupt = () => {
+    if (!id) process.exit(130);
+    const aborting = id;
+    void (async () => {
+      const other = await connectClient(options);
+      await other.gears.abortexecution(aborting).catch(() => undefined);
+      await other.gears.dropexecution(aborting).catch(() => undefined);
+      other.disconnect();
+      console.error(`gearbox run: interrupted; execution ${aborting.text} aborted and dropped`);
+      process.exit(130);
+    })();
+  };
+  process.once('SIGINT', onInterrupt);
+  try {
+    id = await client.gears.jsexecute(loaded.source, { unblocking: true, requirements: loaded.requirements });
+    const progress = new ProgressLine(options.progress !== false && process.stderr.isTTY === true);
+    const stop = showProgress(options, id, progress);
+    let result;
+    try {
+      result = await client.gears.getresultsblocking(id);
+    } finally {
+      stop();
+    }
+    await client.gears.dropexecution(id).catch(() => undefined);
+    if (options.json) {
+      console.log(JSON.stringify({ results: result.results.map(jsonValue), errors: result.errors }, null, 2));
+    } else {
+      for (const value of result) console.log(value);
+      for (const error of result.errors) console.error(`error: ${error}`);
+    }
+    if (result.errors.length > 0) process.exitCode = 1;
+  } catch (err) {
+    throw new Error(diagnose(err, options), { cause: err });
   } finally {
-    redis.disconnect();
+    process.removeListener('SIGINT', onInterrupt);
+    client.disconnect();
   }
 }

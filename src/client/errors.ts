@@ -12,6 +12,9 @@ export class GearsError extends Error {
 /** Nothing answers at the address (refused, unreachable, timed out). */
 export class GearsConnectionError extends GearsError {}
 
+/** The gears server answers, but the Redis behind it does not. */
+export class GearsRedisUnavailableError extends GearsConnectionError {}
+
 /** Redis or the gears server refused the credentials, or wanted some and got none. */
 export class GearsAuthError extends GearsError {}
 
@@ -32,6 +35,11 @@ export class DuplicateTriggerError extends GearsError {}
 
 /** The parts of a client error message that identify what went wrong, as Redis and gearbox word them. */
 const PATTERNS: readonly [RegExp, (message: string, command: string) => GearsError][] = [
+  // the gears server's own words for a Redis it cannot reach (src/engine/redis-health.ts)
+  [
+    /cannot reach Redis at|Redis at \S+ closed the gears server's connection/,
+    (m) => new GearsRedisUnavailableError(`the gears server answers but its Redis does not: ${m}`),
+  ],
   [
     /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|Connection is closed|The client is closed|Socket closed/i,
     (m) =>

@@ -78,10 +78,12 @@ function matches(registration: Registration, filter: DumpRegistrationsFilter): b
   );
 }
 
-/** What jsexecute answers: the results, or the execution id when unblocking. */
-export type JsexecuteReply<T, O extends JsexecuteOptions | undefined> = O extends { readonly unblocking: true }
+/** What jsexecute answers: the results, or the execution id when unblocking (either, if that is not known). */
+export type JsexecuteReply<T, O extends JsexecuteOptions | undefined> = [O] extends [{ readonly unblocking: true }]
   ? ExecID
-  : ExecutionResult<T>;
+  : [O] extends [{ readonly unblocking?: false } | undefined]
+    ? ExecutionResult<T>
+    : ExecID | ExecutionResult<T>;
 
 export class Gears {
   readonly config: GearsConfig;

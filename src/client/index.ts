@@ -27,7 +27,9 @@ export {
   GearsError,
   GearsExecutionError,
   GearsNotAvailableError,
+  GearsRedisUnavailableError,
   GearsScriptError,
+  gearsError,
 } from './errors.js';
 export { FailurePolicy, KeyType, LogLevel, ReaderType, TriggerMode } from './sugar.js';
 export { ExecutionResult } from '../model/index.js';

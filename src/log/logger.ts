@@ -1,14 +1,21 @@
 // The one logger of gearbox: every layer logs through it, so a single level (GEARBOX_LOG_LEVEL or
 // --log-level) governs server, engine and gear functions alike.
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 export type { Logger };
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
 let root: Logger | undefined;
 
+/** Human-readable lines on a terminal, JSON lines for machines (a file, a pipe, a log collector). */
+function destination(): DestinationStream {
+  if (!process.stderr.isTTY) return pino.destination(2);
+  return pretty({ destination: 2, sync: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss.l' });
+}
+
 export function logger(): Logger {
-  root ??= pino({ level: process.env.GEARBOX_LOG_LEVEL ?? 'info', base: { pid: process.pid } }, pino.destination(2));
+  root ??= pino({ level: process.env.GEARBOX_LOG_LEVEL ?? 'info', base: { pid: process.pid } }, destination());
   return root;
 }
 

@@ -128,3 +128,22 @@ test('--password lends the URL credentials only after AUTH with it; ACL users st
     await gated.close();
   }
 });
+
+test('a user without the right to SELECT keeps the database the connection was in, as on Redis', async () => {
+  await admin.call('ACL', 'SETUSER', 'bob', 'on', '>bobpw', '~x*', '+@scripting', '+set', '+get');
+  const c = await RawClient.connect(port);
+  try {
+    await c.roundTrip(cmd('AUTH', 'dev', 'devpw') + cmd('SELECT', '5'), '+OK\r\n+OK\r\n');
+    await c.roundTrip(
+      cmd('AUTH', 'bob', 'bobpw') + cmd('SET', 'x1', 'in5') + cmd('GET', 'x1'),
+      '+OK\r\n+OK\r\n$3\r\nin5\r\n',
+    );
+    c.write(cmd('SELECT', '0'));
+    await c.expect("-NOPERM this user has no permissions to run the 'select' command");
+    await c.expect(c.pending);
+  } finally {
+    c.close();
+  }
+  assert.equal(await admin.select(5).then(() => admin.get('x1')), 'in5');
+  await admin.select(0);
+});

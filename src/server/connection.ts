@@ -9,6 +9,8 @@ import type { Socket } from 'node:net';
 import type { Logger } from '../log/logger.js';
 import { probesFor, type Right, rightOf, verdict } from './acl.js';
 import { AuthGate, HELLO_NOAUTH, NOAUTH, parseHello, WRONGPASS } from './auth.js';
+import { AuthFailures } from './auth-failures.js';
+import { ClientBudget, ReadGate } from './client-budget.js';
 import type { CommandContext, CommandTable } from './commands.js';
 import { type Expect, isErrorFrame } from './link/expect.js';
 import { type LinkLoss, type LinkOwner, RedisLink } from './link/redis-link.js';
@@ -16,6 +18,7 @@ import { type Credentials, sameSetup } from './link/setup.js';
 import type { SharedLinks } from './link/shared.js';
 import { SUBSCRIBE_COMMANDS } from './pubsub.js';
 import type { RedisTarget } from './redis-url.js';
+import type { ClientLimits } from './limits.js';
 import { ClientReplyMode } from './reply-mode.js';
 import { encodeCommand, encodeReply, type Protocol } from './resp/encode.js';
 import { ErrorReply, type Reply, SimpleString, ok, wrongArity } from './resp/reply.js';
@@ -37,6 +40,7 @@ export interface ConnectionDeps {
   readonly onClose: (conn: ClientConnection) => void;
   /** Sync registrations: a write they want is answered only once they ran (write-hooks.ts). */
   readonly writeHooks?: WriteHooks;
+  readonly limits: ClientLimits;
 }
 
 const RESET_REPLY = new SimpleString('RESET');
@@ -99,6 +103,9 @@ export class ClientConnection implements LinkOwner {
   private abort: AbortController | null = null;
   /** A write the write hooks want, in flight, and its reply bytes held until the hook is done. */
   private hold: { req: Request; bytes: Buffer[] } | null = null;
+  private readonly readGate: ReadGate;
+  private readonly budget: ClientBudget;
+  private readonly authFailures: AuthFailures;
 
   constructor(
     private readonly socket: Socket,
@@ -111,6 +118,22 @@ export class ClientConnection implements LinkOwner {
     this.reader = new RequestReader((req) => this.enqueue(req));
     this.reader.authenticated = this.gate.authenticated;
     const remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.readGate = new ReadGate(socket);
+    this.budget = new ClientBudget(
+      deps.limits,
+      {
+        socket,
+        gate: this.readGate,
+        address: remoteAddress,
+        id,
+        authenticated: () => this.gate.authenticated,
+        outputClass: () => (this.own?.state.subscribed ? 'pubsub' : 'normal'),
+        close: () => this.crashed(null),
+      },
+      deps.log,
+    );
+    this.out.onQueued = (queued) => this.budget.output(queued);
+    this.authFailures = new AuthFailures(deps.limits.maxAuthFailures, remoteAddress, deps.log);
     const session = this.session;
     const signal = (): AbortSignal => (this.abort ??= new AbortController()).signal;
     this.ctx = {
@@ -123,10 +146,18 @@ export class ClientConnection implements LinkOwner {
         return signal();
       },
     };
+    // opened at once, so a client's first command that needs a connection of its own (a blocking
+    // command, MULTI) reaches Redis in the order it was sent relative to other clients' commands
+    if (this.gate.authenticated) this.ownLink();
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => deps.log.debug({ err, client: id }, 'client connection error'));
     socket.on('close', () => this.closed());
+  }
+
+  /** True while the client's input is not read (back-pressure). */
+  get notRead(): boolean {
+    return this.readGate.paused;
   }
 
   /** Drops the client (server shutdown). */
@@ -139,22 +170,36 @@ export class ClientConnection implements LinkOwner {
     if (this.deaf) return;
     try {
       this.reader.push(chunk);
+      this.budget.input(this.reader.buffered, this.waitingBytes());
     } catch (err) {
       if (!(err instanceof ProtocolError)) return this.crashed(err);
       // Redis answers a malformed request with an error and closes the connection; commands before it still run
       this.deps.log.debug({ client: this.id, err: err.message }, 'malformed request; closing the connection');
-      this.socket.pause();
       this.deaf = true;
       this.enqueue(err);
     }
   }
 
-  /** A bug on this connection's path must cost this connection only, never the process. */
+  /** Bytes of received commands waiting their turn (only while an earlier one holds them back). */
+  private waitingBytes(): number {
+    let n = 0;
+    for (let i = this.head; i < this.inbox.length; i++) {
+      const r = this.inbox[i];
+      if (!(r instanceof ProtocolError)) n += r.raw?.length ?? 0;
+    }
+    return n;
+  }
+
+  /**
+   * A bug on this connection's path must cost this connection only, never the process; `err` null:
+   * a limit closes it (the budget has logged why).
+   */
   private crashed(err: unknown): void {
-    this.deps.log.error(
-      { err, client: this.id, addr: this.ctx.remoteAddress },
-      'unexpected error while handling a client; closing its connection',
-    );
+    if (err !== null)
+      this.deps.log.error(
+        { err, client: this.id, addr: this.ctx.remoteAddress },
+        'unexpected error while handling a client; closing its connection',
+      );
     this.deaf = this.ended = true;
     this.socket.destroy();
   }
@@ -207,6 +252,7 @@ export class ClientConnection implements LinkOwner {
     if (this.head === inbox.length) {
       inbox.length = 0;
       this.head = 0;
+      this.budget.inputDrained();
     }
   }
 
@@ -214,7 +260,10 @@ export class ClientConnection implements LinkOwner {
   private forward(req: Request): boolean {
     const binding = bindingOf(req);
     const own = this.own;
-    const link = binding === 'any' && (own === null || !own.state.held) ? this.sharedLink() : this.ownLink();
+    const shared = this.deps.shared;
+    if (req.name === 'client') this.followPause(req);
+    const link =
+      binding === 'any' && (own === null || !own.state.held) && !shared.paused ? this.sharedLink() : this.ownLink();
     if (link !== this.current) {
       if (this.inFlight > 0) return false;
       this.current = link;
@@ -236,9 +285,21 @@ export class ClientConnection implements LinkOwner {
     return true;
   }
 
+  private followPause(req: Request): void {
+    const sub = req.arg0();
+    if (sub === 'pause') this.deps.shared.pause(Number(req.args[1]?.toString()) || 0);
+    else if (sub === 'unpause') this.deps.shared.pause(0);
+  }
+
   private sharedLink(): RedisLink {
     const shared = this.shared;
-    if (shared !== null && shared.alive && sameSetup(shared.setup, this.session.setup)) return shared;
+    if (
+      shared !== null &&
+      shared.alive &&
+      sameSetup(shared.setup, this.session.setup) &&
+      !(this.inFlight === 0 && shared.stalled)
+    )
+      return shared;
     return (this.shared = this.deps.shared.get(this.session.setup, this.id));
   }
 
@@ -246,9 +307,18 @@ export class ClientConnection implements LinkOwner {
   private ownLink(): RedisLink {
     const own = this.own;
     if (own !== null && own.alive && (own.state.held || sameSetup(own.setup, this.session.setup))) return own;
+    if (
+      own !== null &&
+      own.alive &&
+      own.setup.credentials === this.session.credentials &&
+      own.setup.protocol === this.session.protocol
+    ) {
+      own.select(this.session.db);
+      return own;
+    }
     own?.close();
     const link = new RedisLink(this.deps.target, { ...this.session.setup }, this);
-    link.clientSide = this.socket;
+    link.clientSide = this.readGate.as('redis');
     this.out.peer = link;
     return (this.own = link);
   }
@@ -302,6 +372,7 @@ export class ClientConnection implements LinkOwner {
       const passed = this.gate.check(args[args.length - 1]);
       if (passed) this.authenticated(this.deps.urlCredentials);
       if (this.replies.next(req, false)) this.reply(passed ? ok() : WRONGPASS);
+      if (!passed) this.authFailed(username);
       return;
     }
     this.pendingCredentials = { username, password: args[args.length - 1], fromUrl: false };
@@ -329,7 +400,7 @@ export class ClientConnection implements LinkOwner {
       if (this.gate.checksLocally(user.toString())) {
         if (!this.gate.check(password)) {
           if (this.replies.next(req, false)) this.reply(WRONGPASS);
-          return;
+          return this.authFailed(user.toString());
         }
         this.authenticated(this.deps.urlCredentials);
       } else {
@@ -346,7 +417,9 @@ export class ClientConnection implements LinkOwner {
       link.state.sticky = true;
     }
     this.pendingProtocol = parsed.version ?? this.session.protocol;
-    if (!this.barrierSend(link, 'hello', req, encodeCommand(parts))) this.settle('hello', Buffer.from('%0\r\n'));
+    // as the client sent it (MONITOR shows it so), unless the server took out the AUTH it checked itself
+    const bytes = parsed.auth && this.pendingCredentials === null ? encodeCommand(parts) : bytesOf(req);
+    if (!this.barrierSend(link, 'hello', req, bytes)) this.settle('hello', Buffer.from('%0\r\n'));
   }
 
   /** SELECT on a shared link is undone right after, so the link stays in its database for the others. */
@@ -360,6 +433,8 @@ export class ClientConnection implements LinkOwner {
     const link = this.sharedLink();
     if (!this.barrierSend(link, 'select', req)) return;
     link.send(null, 'drop', encodeCommand(['SELECT', String(link.setup.db)]));
+    // the idle own link follows at once, so a later blocking command or MULTI finds it ready
+    if (own !== null && own.alive) own.select(this.pendingDb);
   }
 
   /** RESET: Redis resets the client's own link if it holds state; otherwise there is nothing on Redis to reset. */
@@ -394,10 +469,23 @@ export class ClientConnection implements LinkOwner {
     }
   }
 
+  /** A wrong password, checked here or by Redis: logged, and the connection slowed down, then closed. */
+  private authFailed(username: string | undefined): void {
+    const { close, pauseMs } = this.authFailures.failed(username);
+    if (close) return this.end();
+    this.readGate.pause('auth');
+    setTimeout(() => this.readGate.resume('auth'), pauseMs).unref();
+  }
+
   /** What a barrier command changed, once Redis accepted it (`frame` is its reply). */
   private settle(expect: Expect, frame: Buffer): void {
     if (expect === 'probe') return this.probed(frame);
-    if (isErrorFrame(frame)) return;
+    if (isErrorFrame(frame)) {
+      const credentials = this.pendingCredentials;
+      if (credentials !== null && (expect === 'auth' || expect === 'hello') && frame.includes('WRONGPASS'))
+        this.authFailed(credentials.username);
+      return;
+    }
     const own = this.own;
     switch (expect) {
       case 'auth':
@@ -417,14 +505,14 @@ export class ClientConnection implements LinkOwner {
   }
 
   /**
-   * Redis accepted credentials on the client's own link. A link that held no state is replaced on next
-   * use: it was set up without them, possibly without its database (which needs authentication).
+   * Redis accepted credentials on the client's own link, which now runs as that user in the same
+   * database. One that could not select its database before authenticating is replaced on next use.
    */
   private authenticatedBy(own: RedisLink | null, credentials: Credentials | null): void {
     this.authenticated(credentials);
     if (own === null) return;
     own.setup.credentials = credentials;
-    if (!own.state.held) {
+    if (own.unselected && !own.state.held) {
       own.close();
       this.own = null;
     }
@@ -603,10 +691,14 @@ export class ClientConnection implements LinkOwner {
     this.pump();
   }
 
-  /** Sends what is written so far, then closes; later commands do not run. */
+  /**
+   * Sends what is written so far, then closes, as Redis closes after a protocol error or QUIT: input
+   * is read and dropped meanwhile, and the close is a full one, so a client still writing sees it.
+   */
   private end(): void {
     this.deaf = this.ended = true;
     this.out.end();
+    this.socket.once('finish', () => this.socket.destroy());
   }
 
   private closed(): void {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { LINKS_PER_SETUP } from './link/shared.js';
+import { MAX_LINKS_PER_SETUP } from './link/shared.js';
 import { cmd, RawClient, startStack, type Stack } from './harness.test.support.js';
 
 let stack: Stack;
@@ -17,21 +17,25 @@ after(async () => {
   await stack.stop();
 });
 
-const normalClients = async (): Promise<number> =>
+/** Redis connections whose last command was one of `names`. */
+const linksThatRan = async (...names: string[]): Promise<number> =>
   String(await direct.call('CLIENT', 'LIST', 'TYPE', 'normal'))
     .trim()
-    .split('\n').length;
+    .split('\n')
+    .filter((line) => names.some((n) => line.includes(` cmd=${n} `))).length;
 
 test('twenty clients sending stateless commands share a few links', async () => {
-  const before = await normalClients();
   const clients = await Promise.all(Array.from({ length: 20 }, () => RawClient.connect(stack.port)));
   try {
     await Promise.all(
       clients.map((c, i) =>
-        c.roundTrip(cmd('SET', `mx${i}`, String(i)) + cmd('GET', `mx${i}`), `+OK\r\n$${String(i).length}\r\n${i}\r\n`),
+        c.roundTrip(
+          cmd('SET', `mx${i}`, String(i)) + cmd('GETRANGE', `mx${i}`, '0', '-1'),
+          `+OK\r\n$${String(i).length}\r\n${i}\r\n`,
+        ),
       ),
     );
-    assert.ok((await normalClients()) - before <= LINKS_PER_SETUP);
+    assert.ok((await linksThatRan('getrange')) <= MAX_LINKS_PER_SETUP);
   } finally {
     for (const c of clients) c.close();
   }
@@ -88,5 +92,21 @@ test('pipelines from many clients keep each client’s reply order', async () =>
     );
   } finally {
     for (const c of clients) c.close();
+  }
+});
+
+test('CLIENT PAUSE WRITE: reads and UNPAUSE do not queue behind another client’s paused write', async () => {
+  const admin = await RawClient.connect(stack.port);
+  const writer = await RawClient.connect(stack.port);
+  try {
+    await admin.roundTrip(cmd('CLIENT', 'PAUSE', '60000', 'WRITE'), '+OK\r\n');
+    writer.write(cmd('SET', 'paused', '1'));
+    await new Promise((r) => setTimeout(r, 150));
+    await admin.roundTrip(cmd('GET', 'paused'), '$-1\r\n');
+    await admin.roundTrip(cmd('CLIENT', 'UNPAUSE'), '+OK\r\n');
+    await writer.expect('+OK\r\n');
+  } finally {
+    admin.close();
+    writer.close();
   }
 });

@@ -173,3 +173,17 @@ test('--password with wrong credentials in the Redis URL: a clear error saying t
     await redis.stop();
   }
 });
+
+test('a client writing an endless line gets the protocol error and a closed connection, as from Redis', async () => {
+  const stack = await startStack();
+  const c = await RawClient.connect(stack.port);
+  try {
+    c.write('*\x00');
+    for (let i = 0; i < 80; i++) c.write('payload'.repeat(128));
+    await c.expect('-ERR Protocol error: too big mbulk count string\r\n');
+    await c.closed;
+  } finally {
+    c.close();
+    await stack.stop();
+  }
+});

@@ -72,6 +72,8 @@ export class StreamConsumer {
   private wake: (() => void) | null = null;
   /** Ends every wait (pause, retry interval, idle) once the consumer stops. */
   private readonly stopping = new AbortController();
+  /** The last batch's XACK (and trim), which overlaps the next batch's execution. */
+  private acking: Promise<void> = Promise.resolve();
 
   constructor(
     readonly registration: Registration,
@@ -164,6 +166,7 @@ export class StreamConsumer {
     }
     this.halt();
     await next;
+    await this.acking;
   }
 
   /** Up to `batch` records: this consumer's pending entries first, then new ones. Never rejects. */
@@ -289,7 +292,9 @@ export class StreamConsumer {
       }
       if (failure === null || this.policy === 'continue') {
         this.progress.status = 'OK';
-        await this.acknowledge(records);
+        // one acknowledgement in flight at most: batch n is acknowledged while batch n+1 runs
+        await this.acking;
+        this.acking = this.acknowledge(records);
         return true;
       }
       if (this.policy === 'abort') {

@@ -18,6 +18,9 @@ const log = childLogger('server.link');
 
 const PING = encodeCommand(['PING']);
 const CONNECT_TIMEOUT_MS = 5000;
+const SETUP_RETRY_MS = 50;
+/** How long Redis may leave a link's oldest command unanswered before the link counts as stalled. */
+const STALL_MS = 50;
 const T_PUSH = 0x3e; // >
 const T_ARRAY = 0x2a; // *
 const T_SIMPLE = 0x2b; // +
@@ -54,11 +57,19 @@ export class RedisLink implements FrameSink {
   // per-chunk scanning state
   private chunk: Buffer = Buffer.alloc(0);
   private start = 0;
-  private held: Buffer[] = [];
+  private partial: Buffer[] = [];
   /** Receives Redis' raw bytes once the link is a tunnel (SYNC/PSYNC). */
   private tunnelSink: ((bytes: Buffer) => void) | null = null;
   /** Runs once the setup commands are answered (a tunnel starts only then). */
   private idle: (() => void) | null = null;
+  /**
+   * Setup commands not answered yet, in order. Commands wait in `held` until all are answered, so
+   * none runs on a half set-up connection (for example one still authenticated as the URL's user).
+   */
+  private setupQueue: Buffer[] = [];
+  private held: Array<{ owner: LinkOwner | null; expect: Expect | null; bytes: Buffer }> = [];
+  /** When the link last heard from Redis or started waiting for it (see `stalled`). */
+  private lastProgress = 0;
   /** Called once when the link ends (a pool forgets it). */
   onEnd: ((link: RedisLink) => void) | null = null;
 
@@ -81,7 +92,11 @@ export class RedisLink implements FrameSink {
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (err: NodeJS.ErrnoException) => this.fail(err.code ?? err.message));
     this.socket.on('close', () => this.fail('connection closed'));
-    for (const bytes of setupCommands(setup)) this.send(null, 'setup', bytes);
+    this.setupQueue = setupCommands(setup, target);
+    for (const bytes of this.setupQueue) {
+      this.pending.push(null, 'setup');
+      this.out.write(bytes);
+    }
   }
 
   get alive(): boolean {
@@ -107,15 +122,29 @@ export class RedisLink implements FrameSink {
 
   /** Writes a command whose answer `expect` describes (null: Redis will not answer it). */
   send(owner: LinkOwner | null, expect: Expect | null, bytes: Buffer): void {
-    if (expect !== null) this.pending.push(owner, expect);
+    if (this.setupQueue.length > 0) {
+      this.held.push({ owner, expect, bytes });
+      return;
+    }
+    if (expect !== null) {
+      if (this.pending.size === 0) this.lastProgress = performance.now();
+      this.pending.push(owner, expect);
+    }
     this.out.write(bytes);
   }
 
   /** A (P|S)(UN)SUBSCRIBE: its confirmations are relayed until the reply of a PING sent after it. */
   subscribe(owner: LinkOwner, bytes: Buffer): void {
-    this.pending.push(owner, 'subscribe');
-    this.out.write(bytes);
-    this.out.write(PING);
+    this.send(owner, 'subscribe', bytes);
+    this.send(null, null, PING);
+  }
+
+  /**
+   * Redis has not answered this link for a while (CLIENT PAUSE holding a write, a slow command):
+   * a client with nothing in flight should not queue behind it.
+   */
+  get stalled(): boolean {
+    return this.pending.size > 0 && performance.now() - this.lastProgress > STALL_MS;
   }
 
   /** Hands the link over to a byte tunnel: from now on Redis' bytes go to `sink` unread. */
@@ -123,9 +152,25 @@ export class RedisLink implements FrameSink {
     this.tunnelSink = sink;
   }
 
+  /**
+   * Moves an idle link to database `db` (SELECT as a setup command: later commands wait for it, and a
+   * refusal fails the link).
+   */
+  select(db: number): void {
+    if (db === this.setup.db) return;
+    this.setup.db = db;
+    const bytes = encodeCommand(['SELECT', String(db)]);
+    this.setupQueue.push(bytes);
+    this.pending.push(null, 'setup');
+    this.out.write(bytes);
+  }
+
+  /** Set up without credentials for a Redis that required them: its database may not be selected. */
+  unselected = false;
+
   /** Calls `cb` once nothing is pending on the link. */
   whenIdle(cb: () => void): void {
-    if (this.pending.size === 0) cb();
+    if (this.pending.size === 0 && this.setupQueue.length === 0) cb();
     else this.idle = cb;
   }
 
@@ -146,6 +191,7 @@ export class RedisLink implements FrameSink {
     if (this.tunnelSink) return this.tunnelSink(chunk);
     this.chunk = chunk;
     this.start = 0;
+    this.lastProgress = performance.now();
     try {
       this.scanner.scan(chunk, this);
     } catch (err) {
@@ -153,17 +199,17 @@ export class RedisLink implements FrameSink {
       return this.fail('unparseable reply');
     }
     if (this.dead) return;
-    if (this.start < chunk.length) this.held.push(chunk.subarray(this.start));
+    if (this.start < chunk.length) this.partial.push(chunk.subarray(this.start));
   }
 
   frame(type: number, end: number): void {
     if (this.dead) return;
     let f = this.chunk.subarray(this.start, end);
     this.start = end;
-    if (this.held.length > 0) {
-      this.held.push(f);
-      f = Buffer.concat(this.held);
-      this.held = [];
+    if (this.partial.length > 0) {
+      this.partial.push(f);
+      f = Buffer.concat(this.partial);
+      this.partial = [];
     }
     const pending = this.pending;
     const expect = pending.expect;
@@ -183,16 +229,7 @@ export class RedisLink implements FrameSink {
     switch (expect) {
       case 'setup':
         pending.shift();
-        // a link without credentials to a Redis that requires them can only authenticate: its
-        // client gets Redis' NOAUTH for everything else, and moves to a link with credentials after AUTH
-        if (isErrorFrame(f) && !(this.setup.credentials === null && f.toString('latin1', 1, 7) === 'NOAUTH'))
-          return this.refused(f);
-        if (this.idle !== null && pending.size === 0) {
-          const idle = this.idle;
-          this.idle = null;
-          idle();
-        }
-        return;
+        return this.setUp(f);
       case 'drop':
         pending.shift();
         return;
@@ -209,6 +246,37 @@ export class RedisLink implements FrameSink {
         owner.relay(f);
         if (expect === 'reset' && !isErrorFrame(f)) this.state.reset();
         return owner.answered(expect, f);
+    }
+  }
+
+  /** One setup command answered; the last one releases the commands held meanwhile. */
+  private setUp(f: Buffer): void {
+    const command = this.setupQueue[0];
+    if (isErrorFrame(f)) {
+      const word = f.toString('latin1', 1, 8);
+      if (word.startsWith('BUSY') || word.startsWith('LOADING')) {
+        // Redis runs a long script or loads its data: try again, the held commands keep waiting
+        this.pending.push(null, 'setup');
+        this.setupQueue.push(this.setupQueue.shift() as Buffer);
+        setTimeout(() => {
+          if (!this.dead) this.out.write(command);
+        }, SETUP_RETRY_MS);
+        return;
+      }
+      // a link without credentials to a Redis that requires them can only authenticate: its client
+      // gets Redis' NOAUTH for everything else, and moves to a link with credentials after AUTH
+      if (!(this.setup.credentials === null && word.startsWith('NOAUTH'))) return this.refused(f);
+      this.unselected = true;
+    }
+    this.setupQueue.shift();
+    if (this.setupQueue.length > 0) return;
+    const held = this.held;
+    this.held = [];
+    for (const h of held) this.send(h.owner, h.expect, h.bytes);
+    if (this.idle !== null && this.pending.size === 0) {
+      const idle = this.idle;
+      this.idle = null;
+      idle();
     }
   }
 
@@ -249,6 +317,10 @@ export class RedisLink implements FrameSink {
     log.debug({ redis: address, why }, 'Redis link ended');
     const loss: LinkLoss = { connected: this.connected, message, refused: refusal !== undefined };
     const counts = this.pending.drain();
+    for (const h of this.held)
+      if (h.owner !== null && h.expect !== null && h.expect !== 'drop')
+        counts.set(h.owner, (counts.get(h.owner) ?? 0) + 1);
+    this.held = [];
     this.onEnd?.(this);
     if (this.dedicated !== null) {
       this.dedicated.lost(this, counts.get(this.dedicated) ?? 0, loss);

@@ -27,12 +27,25 @@ export function setupKey(s: LinkSetup): string {
   return `${s.db}\u0000${s.protocol}\u0000${who}`;
 }
 
-/** The commands that bring a fresh connection to a setup. */
-export function setupCommands(s: LinkSetup): Buffer[] {
+/**
+ * The commands that bring a fresh connection to a setup. A client's user may lack the right to SELECT
+ * (Redis keeps a connection's database across AUTH, so on Redis it never needed it): with a database
+ * to select, the link selects it as the Redis URL's user and authenticates as the client's after.
+ * The link holds every client command until all of these are answered, and fails if one is refused.
+ */
+export function setupCommands(s: LinkSetup, url: { username?: string; password?: string } = {}): Buffer[] {
   const out: Buffer[] = [];
+  const auth = (username: string | undefined, password: string | Buffer): Buffer =>
+    encodeCommand(username ? ['AUTH', username, password] : ['AUTH', password]);
   const c = s.credentials;
-  if (c !== null) out.push(encodeCommand(c.username ? ['AUTH', c.username, c.password] : ['AUTH', c.password]));
-  if (s.db !== 0) out.push(encodeCommand(['SELECT', String(s.db)]));
+  if (c !== null && !c.fromUrl && s.db !== 0) {
+    if (url.password !== undefined) out.push(auth(url.username, url.password));
+    out.push(encodeCommand(['SELECT', String(s.db)]));
+    out.push(auth(c.username, c.password));
+  } else {
+    if (c !== null) out.push(auth(c.username, c.password));
+    if (s.db !== 0) out.push(encodeCommand(['SELECT', String(s.db)]));
+  }
   if (s.protocol === 3) out.push(encodeCommand(['HELLO', '3']));
   return out;
 }

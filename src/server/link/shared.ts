@@ -6,15 +6,36 @@ import type { RedisTarget } from '../redis-url.js';
 import { RedisLink } from './redis-link.js';
 import { type LinkSetup, setupKey } from './setup.js';
 
-/** Links per setup: more than one lets Redis read several clients' batches per event-loop turn. */
+/** Links per setup a client is spread over: more than one lets Redis read several batches per turn. */
 export const LINKS_PER_SETUP = 2;
+/** At most this many per setup: extra ones open only while the usual ones are stalled (see RedisLink.stalled). */
+export const MAX_LINKS_PER_SETUP = 8;
 
 export class SharedLinks {
   private readonly links = new Map<string, Array<RedisLink | undefined>>();
+  /**
+   * Until when a CLIENT PAUSE sent through this server holds clients' commands on Redis. Meanwhile a
+   * paused command would hold up every command behind it on a shared link (even the UNPAUSE), so
+   * clients use their own links.
+   */
+  private pausedUntil = 0;
+
+  get paused(): boolean {
+    return this.pausedUntil !== 0 && performance.now() < this.pausedUntil;
+  }
+
+  /** Follows CLIENT PAUSE <ms> and CLIENT UNPAUSE as they are sent. */
+  pause(ms: number): void {
+    this.pausedUntil = ms > 0 ? performance.now() + ms : 0;
+  }
 
   constructor(private readonly target: RedisTarget) {}
 
-  /** The shared link of `setup` that client `id` uses, connected on first use. */
+  /**
+   * A shared link of `setup` for client `id`: its usual one, unless that one is stalled (then any
+   * that is not, opening one if needed). Only a client with nothing in flight asks, so switching
+   * links never reorders its replies.
+   */
   get(setup: LinkSetup, id: number): RedisLink {
     const key = setupKey(setup);
     let slots = this.links.get(key);
@@ -22,13 +43,19 @@ export class SharedLinks {
       slots = [];
       this.links.set(key, slots);
     }
-    const slot = id % LINKS_PER_SETUP;
-    const existing = slots[slot];
-    if (existing?.alive) return existing;
+    const usual = id % LINKS_PER_SETUP;
+    const link = slots[usual];
+    if (link === undefined || !link.alive) return this.open(slots, usual, setup);
+    if (!link.stalled) return link;
+    for (const other of slots) if (other !== undefined && other.alive && !other.stalled) return other;
+    for (let i = 0; i < MAX_LINKS_PER_SETUP; i++) if (!slots[i]?.alive) return this.open(slots, i, setup);
+    return link;
+  }
+
+  private open(slots: Array<RedisLink | undefined>, slot: number, setup: LinkSetup): RedisLink {
     const link = new RedisLink(this.target, { ...setup }, null);
-    const own = slots;
     link.onEnd = () => {
-      if (own[slot] === link) own[slot] = undefined;
+      if (slots[slot] === link) slots[slot] = undefined;
     };
     slots[slot] = link;
     return link;

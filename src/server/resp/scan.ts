@@ -96,7 +96,7 @@ export class RespScanner {
   }
 
   private lineTooLong(): string {
-    if (this.top === 0 && this.requests) return 'too big inline request';
+    if (this.top === 0 && this.requests && this.carry?.[0] !== STAR) return 'too big inline request';
     return this.stack.length ? 'too big bulk count string' : 'too big mbulk count string';
   }
 

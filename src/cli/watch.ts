@@ -1,0 +1,106 @@
+// gearbox watch <dir...>: RedGrease's hot-reloading CLI. Every matching script is loaded at start
+// and again whenever it changes; a deleted script's registrations are removed.
+import { readdir } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { watch } from 'chokidar';
+import picomatch from 'picomatch';
+import { childLogger } from '../log/logger.js';
+import { connectClient, diagnose, type ServerOptions } from './connection.js';
+import { ScriptLoader, type LoadOutcome } from './watch/loader.js';
+
+export interface WatchOptions extends ServerOptions {
+  readonly recursive?: boolean;
+  readonly scriptPattern: string;
+  readonly requirementsPattern: string;
+  readonly unblockingPattern?: string;
+  readonly ignore?: string | string[];
+  readonly indexPrefix: string;
+  /** Load once and exit instead of watching. */
+  readonly once?: boolean;
+}
+
+const log = childLogger('watch');
+
+async function listFiles(dir: string, recursive: boolean): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => {
+    throw new Error(`cannot read the directory ${dir}: check the path`);
+  });
+  const files: string[] = [];
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (recursive && entry.name !== 'node_modules' && !entry.name.startsWith('.'))
+        files.push(...(await listFiles(path, true)));
+    } else files.push(path);
+  }
+  return files;
+}
+
+function describe(outcome: LoadOutcome): string {
+  if (outcome.kind === 'registered') return `${outcome.registrations} registration(s)`;
+  if (outcome.kind === 'started') return `execution ${outcome.executionId} started`;
+  return `${outcome.results.length} result(s), ${outcome.errors.length} error(s)`;
+}
+
+export async function watchCommand(dirs: string[], options: WatchOptions): Promise<void> {
+  const roots = dirs.map((d) => resolve(d));
+  const ignored = [options.ignore ?? []].flat();
+  const isScript = picomatch(options.scriptPattern, { basename: true });
+  const isRequirements = picomatch(options.requirementsPattern, { basename: true });
+  const isIgnored = ignored.length ? picomatch(ignored, { basename: true }) : () => false;
+  const wanted = (path: string) =>
+    isScript(path) && !isRequirements(path) && !isIgnored(path) && !path.endsWith('.d.ts');
+  const client = await connectClient(options);
+  const loader = new ScriptLoader(client, {
+    indexPrefix: options.indexPrefix,
+    unblocking: options.unblockingPattern ? new RegExp(options.unblockingPattern) : undefined,
+    requirementFiles: async (dir) => (await readdir(dir)).filter((f) => isRequirements(f)).map((f) => join(dir, f)),
+  });
+
+  // One operation at a time, in the order the file system reported them.
+  let queue: Promise<void> = Promise.resolve();
+  const enqueue = (what: string, path: string, job: () => Promise<void>) => {
+    queue = queue.then(job).catch((err: Error) => log.error(`${what} ${path}: ${diagnose(err, options)}`));
+    return queue;
+  };
+  const load = (path: string) =>
+    enqueue('loading', path, async () => log.info(`loaded ${path}: ${describe(await loader.load(path))}`));
+  const unload = (path: string) =>
+    enqueue('unloading', path, async () =>
+      log.info(`unloaded ${path}: ${await loader.unload(path)} registration(s) removed`),
+    );
+
+  const present = new Set<string>();
+  for (const root of roots)
+    for (const file of await listFiles(root, options.recursive === true)) if (wanted(file)) present.add(file);
+  // scripts the index remembers under these folders that are gone now were deleted while nobody watched
+  for (const path of await loader.indexed()) {
+    const under = roots.some((root) => !relative(root, path).startsWith('..'));
+    if (under && !present.has(path)) void unload(path);
+  }
+  for (const path of [...present].sort()) void load(path);
+  await queue;
+  if (options.once) {
+    client.disconnect();
+    return;
+  }
+
+  const watcher = watch(roots, {
+    ignoreInitial: true,
+    depth: options.recursive ? undefined : 0,
+    awaitWriteFinish: { stabilityThreshold: 100, pollInterval: 20 },
+  });
+  watcher.on('add', (path) => wanted(path) && void load(path));
+  watcher.on('change', (path) => wanted(path) && void load(path));
+  watcher.on('unlink', (path) => wanted(path) && void unload(path));
+  await new Promise<void>((resolveReady) => watcher.once('ready', () => resolveReady()));
+  log.info(`watching ${roots.join(', ')} on ${client.options.host}:${client.options.port}; Ctrl-C stops`);
+  const stop = () => {
+    void watcher.close().then(() => {
+      client.disconnect();
+      process.exit(0);
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

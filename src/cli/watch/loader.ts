@@ -1,0 +1,96 @@
+// Loading one script file into the gears server as a session named by its path: a changed script
+// replaces its registrations in one atomic upgrade (RG.JSEXECUTE ... ID <path> UPGRADE); a deleted
+// one has its registrations removed. Which scripts are loaded is kept in Redis, in a hash under
+// the index prefix, so a watcher started again knows what it loaded before.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { bundleScript, ExecutionResult, type Gears, type RedisGears } from '../../client/index.js';
+
+export interface LoaderOptions {
+  readonly indexPrefix: string;
+  /** Scripts whose path matches run UNBLOCKING (a search, not anchored, as in RedGrease). */
+  readonly unblocking?: RegExp;
+  /** Requirement files beside a script (one npm spec per line) whose specs go with it. */
+  readonly requirementFiles: (dir: string) => Promise<string[]>;
+}
+
+export type LoadOutcome =
+  | { readonly kind: 'registered'; readonly registrations: number }
+  | { readonly kind: 'results'; readonly results: readonly unknown[]; readonly errors: readonly string[] }
+  | { readonly kind: 'started'; readonly executionId: string };
+
+async function requirementsFor(path: string, options: LoaderOptions): Promise<string[]> {
+  const specs: string[] = [];
+  for (const file of await options.requirementFiles(dirname(path))) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    for (const line of text.split(/\r?\n/)) {
+      const spec = line.replace(/#.*/, '').trim();
+      if (spec) specs.push(spec);
+    }
+  }
+  return specs;
+}
+
+export class ScriptLoader {
+  readonly #client: RedisGears;
+  readonly #options: LoaderOptions;
+
+  constructor(client: RedisGears, options: LoaderOptions) {
+    this.#client = client;
+    this.#options = options;
+  }
+
+  private get gears(): Gears {
+    return this.#client.gears;
+  }
+
+  /** The hash listing the loaded scripts: path -> sha1 of the source sent. */
+  get indexKey(): string {
+    return `${this.#options.indexPrefix}:scripts`;
+  }
+
+  async indexed(): Promise<string[]> {
+    return this.#client.hkeys(this.indexKey);
+  }
+
+  /** Sends the script at `path` as session `path`, upgrading the session if it is loaded already. */
+  async load(path: string): Promise<LoadOutcome> {
+    const bundled = await bundleScript(path);
+    const requirements = [...bundled.requirements, ...(await requirementsFor(path, this.#options))];
+    const unblocking = this.#options.unblocking?.test(path) ?? false;
+    const loaded =
+      (await this.sessionRegistrations(path)).length > 0 || (await this.#client.hexists(this.indexKey, path)) === 1;
+    const send = (upgrade: boolean) =>
+      this.gears.jsexecute(bundled.source, { id: path, upgrade, unblocking, requirements });
+    let reply;
+    try {
+      reply = await send(loaded);
+    } catch (err) {
+      // the index and the server disagree (a server restarted without its sessions, or one that kept them)
+      if (/already exists/.test((err as Error).message)) reply = await send(true);
+      else if (loaded && /session|UPGRADE/i.test((err as Error).message)) reply = await send(false);
+      else throw err;
+    }
+    const sha = createHash('sha1').update(bundled.source).digest('hex');
+    await this.#client.hset(this.indexKey, path, sha);
+    if (!(reply instanceof ExecutionResult)) return { kind: 'started', executionId: reply.text };
+    const registrations = (await this.sessionRegistrations(path)).length;
+    if (registrations > 0) return { kind: 'registered', registrations };
+    return { kind: 'results', results: reply.results, errors: reply.errors };
+  }
+
+  /** Removes the registrations of the script at `path` and forgets it. */
+  async unload(path: string): Promise<number> {
+    const registrations = await this.sessionRegistrations(path);
+    for (const registration of registrations) await this.gears.unregister(registration);
+    await this.#client.hdel(this.indexKey, path);
+    return registrations.length;
+  }
+
+  private async sessionRegistrations(path: string) {
+    return (await this.gears.dumpregistrations()).filter(
+      (r) => (r.PD as { sessionName?: string } | null)?.sessionName === path,
+    );
+  }
+}
