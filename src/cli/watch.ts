@@ -70,7 +70,7 @@ export async function watchCommand(dirs: string[], options: WatchOptions): Promi
       log.info(`unloaded ${path}: ${await loader.unload(path)} registration(s) removed`),
     );
 
-  // watching starts before the first loads, so that a script changed while they run is loaded again
+  // The watcher starts before the first load, so a change made while scripts load is not missed.
   const watcher = options.once
     ? undefined
     : watch(roots, {
@@ -84,6 +84,7 @@ export async function watchCommand(dirs: string[], options: WatchOptions): Promi
     watcher.on('unlink', (path) => wanted(path) && void unload(path));
     await new Promise<void>((resolveReady) => watcher.once('ready', () => resolveReady()));
   }
+
   const present = new Set<string>();
   for (const root of roots)
     for (const file of await listFiles(root, options.recursive === true)) if (wanted(file)) present.add(file);
@@ -98,7 +99,6 @@ export async function watchCommand(dirs: string[], options: WatchOptions): Promi
     client.disconnect();
     return;
   }
-
   log.info(`watching ${roots.join(', ')} on ${client.options.host}:${client.options.port}; Ctrl-C stops`);
   const stop = () => {
     void watcher.close().then(() => {
