@@ -1,7 +1,8 @@
-// gearbox benchmarks: `node dist/bench/index.js [batch] [pipeline] [proxy] [events] [streams] [cluster]` (all of them, in
-// that order, when none is named; `--cluster` and the like name a suite too, for `npm run bench -- --cluster`).
+// gearbox benchmarks: `node dist/bench/index.js [batch] [pipeline] [proxy] [events] [streams] [client] [cluster]` (all of
+// them, in that order, when none is named; `--cluster` and the like name a suite too, for `npm run bench -- --cluster`).
 // Each suite starts its own private Redis (and gears server) on loopback ports and stops them after.
 import { benchBatch } from './batch.js';
+import { benchClient } from './client.js';
 import { benchCluster } from './cluster.js';
 import { benchEvents } from './events.js';
 import { benchPipeline } from './pipeline.js';
@@ -14,6 +15,7 @@ const SUITES: Record<string, () => Promise<unknown>> = {
   proxy: benchProxy,
   events: benchEvents,
   streams: benchStreams,
+  client: benchClient,
   cluster: benchCluster,
 };
 
