@@ -1,10 +1,12 @@
-// gearbox benchmarks: `node dist/bench/index.js [batch] [pipeline] [proxy] [events] [streams] [client] [cluster]` (all of
-// them, in that order, when none is named; `--cluster` and the like name a suite too, for `npm run bench -- --cluster`).
+// gearbox benchmarks: `node dist/bench/index.js [batch] [pipeline] [proxy] [events] [streams] [client] [memory] [cluster]`
+// (all of them, in that order, when none is named; `--cluster` and the like name a suite too, for
+// `npm run bench -- --cluster`).
 // Each suite starts its own private Redis (and gears server) on loopback ports and stops them after.
 import { benchBatch } from './batch.js';
 import { benchClient } from './client.js';
 import { benchCluster } from './cluster.js';
 import { benchEvents } from './events.js';
+import { benchMemory } from './memory.js';
 import { benchPipeline } from './pipeline.js';
 import { benchProxy } from './proxy.js';
 import { benchStreams } from './streams.js';
@@ -16,6 +18,7 @@ const SUITES: Record<string, () => Promise<unknown>> = {
   events: benchEvents,
   streams: benchStreams,
   client: benchClient,
+  memory: benchMemory,
   cluster: benchCluster,
 };
 
