@@ -96,6 +96,13 @@ command('serve')
       .choices(['yes', 'no', 'optional'])
       .default('yes'),
   )
+  .option('--maxclients <n>', 'connections accepted at once (Redis maxclients)', positive)
+  .option('--client-query-buffer-limit <size>', 'input held per client before it is closed, e.g. 1gb')
+  .option(
+    '--client-output-buffer-limit <spec>',
+    "'<normal|pubsub> <hard> <soft> <soft-seconds>', e.g. 'pubsub 32mb 8mb 60' (repeatable)",
+    (spec: string, previous: string[] = []) => [...previous, spec],
+  )
   .option('--tls-client-cert-file <file>', 'certificate shown to a rediss:// Redis instead of --tls-cert-file')
   .option('--tls-client-key-file <file>', 'its private key')
   .action(serveCommand);

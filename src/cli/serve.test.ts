@@ -1,6 +1,7 @@
 // `gearbox serve` as an operator runs it: secrets from the environment, never printed; protected mode.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import { freePort, startRedis } from '../../test/support/redis.js';
@@ -74,4 +75,29 @@ test('protected mode: a non-loopback listener without a password does not start,
     /^gearbox serve: refusing to listen on 0\.0\.0\.0 without authentication \(protected mode\)/m,
   );
   assert.doesNotMatch(out.stdout, /ready/);
+});
+
+test('limit flags are written as in redis.conf: --maxclients applies, a bad one says what it takes', async () => {
+  const redis = await startRedis();
+  try {
+    const port = await freePort();
+    const args = ['--redis', redis.url, '--port', String(port)];
+    await serve([...args, '--maxclients', '1', '--client-output-buffer-limit', 'pubsub 1mb 0 0'], {}, async () => {
+      const first = new Redis({ port, lazyConnect: true });
+      await first.connect();
+      const second = connect(port, '127.0.0.1');
+      let said = '';
+      second.on('data', (d: Buffer) => (said += d.toString()));
+      await new Promise((resolve) => second.on('close', resolve));
+      assert.equal(said, '-ERR max number of clients reached\r\n');
+      first.disconnect();
+    });
+    const bad = await serve([...args, '--client-output-buffer-limit', 'replica 1mb 1mb 1'], {}, async () => {
+      assert.fail('the server started');
+    });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /gearbox serve: client-output-buffer-limit takes a class of normal or pubsub first/);
+  } finally {
+    await redis.stop();
+  }
 });

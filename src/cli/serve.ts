@@ -1,6 +1,15 @@
 import { Engine, redactUrl } from '../engine/index.js';
 import { childLogger, setLogLevel, type LogLevel } from '../log/logger.js';
-import { checkProtectedMode, GearsServer, parseRedisUrl, syncWriteHooks } from '../server/index.js';
+import {
+  checkProtectedMode,
+  type ClientLimits,
+  DEFAULT_CLIENT_LIMITS,
+  GearsServer,
+  parseOutputLimit,
+  parseRedisUrl,
+  parseSize,
+  syncWriteHooks,
+} from '../server/index.js';
 import { gearsCommands } from '../server/rg/index.js';
 import { redisTls, tlsListener, type TlsFlags } from './serve-tls.js';
 
@@ -16,6 +25,25 @@ export interface ServeOptions extends TlsFlags {
   readonly logLevel?: LogLevel;
   /** Redis' protected-mode: 'no' allows a non-loopback listener without authentication. */
   readonly protectedMode?: 'yes' | 'no';
+  readonly maxclients?: number;
+  readonly clientQueryBufferLimit?: string;
+  readonly clientOutputBufferLimit?: string[];
+}
+
+/** The limit flags, written as in redis.conf, over the defaults (server/limits.ts). */
+function clientLimits(options: ServeOptions): Partial<ClientLimits> {
+  const output = { ...DEFAULT_CLIENT_LIMITS.output };
+  for (const spec of options.clientOutputBufferLimit ?? []) {
+    const { klass, limit } = parseOutputLimit(spec);
+    output[klass] = limit;
+  }
+  return {
+    output,
+    ...(options.maxclients !== undefined && { maxClients: options.maxclients }),
+    ...(options.clientQueryBufferLimit !== undefined && {
+      queryBufferLimit: parseSize(options.clientQueryBufferLimit, '--client-query-buffer-limit'),
+    }),
+  };
 }
 
 export interface RunningServer {
@@ -39,6 +67,7 @@ export async function startGearsServer(options: ServeOptions): Promise<RunningSe
     protectedMode,
   });
   const tls = tlsListener(options);
+  const limits = clientLimits(options);
   const toRedis = redisTls(options.redis, options);
   const engine = await Engine.start({
     redisUrl: options.redis,
@@ -52,6 +81,7 @@ export async function startGearsServer(options: ServeOptions): Promise<RunningSe
     port: tls && options.port === 0 ? null : options.port,
     tls,
     protectedMode,
+    limits,
     password: options.password,
     commands: gearsCommands(engine),
     logger: log,

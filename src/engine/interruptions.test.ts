@@ -1,10 +1,9 @@
 // Honest executions: cut short by Redis going away, a dying thread or an abort, an execution ends
 // `aborted` with one error naming the cause and how far it got; identical errors are counted.
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { describe, test } from 'node:test';
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
+import { capturedLogger } from '../../test/support/log.js';
 import { startRedis } from '../../test/support/redis.js';
 import { waitFor } from '../../test/support/wait.js';
 import { Engine } from './engine.js';
@@ -15,18 +14,6 @@ const WRITER = `GB('ShardsIDReader')
   .flatmap(() => Array.from({ length: 20000 }, (_, i) => i))
   .map(async (i) => { await execute('SET', 'progress', String(i)); return i; })
   .run()`;
-
-/** A logger whose lines a test can read. */
-function capturedLogger(): { logger: pino.Logger; lines: string[] } {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      lines.push(chunk.toString());
-      callback();
-    },
-  });
-  return { logger: pino({ level: 'info' }, sink), lines };
-}
 
 describe('an execution cut short', () => {
   test('by Redis going away: aborted, one error with the cause and the records read', async () => {

@@ -9,6 +9,8 @@ import type { Socket } from 'node:net';
 import type { Logger } from '../log/logger.js';
 import { probesFor, type Right, rightOf, verdict } from './acl.js';
 import { AuthGate, HELLO_NOAUTH, NOAUTH, parseHello, WRONGPASS } from './auth.js';
+import { AuthFailures } from './auth-failures.js';
+import { ClientBudget, ReadGate } from './client-budget.js';
 import type { CommandContext, CommandTable } from './commands.js';
 import { type Expect, isErrorFrame } from './link/expect.js';
 import { type LinkLoss, type LinkOwner, RedisLink } from './link/redis-link.js';
@@ -16,6 +18,7 @@ import { type Credentials, sameSetup } from './link/setup.js';
 import type { SharedLinks } from './link/shared.js';
 import { SUBSCRIBE_COMMANDS } from './pubsub.js';
 import type { RedisTarget } from './redis-url.js';
+import type { ClientLimits } from './limits.js';
 import { ClientReplyMode } from './reply-mode.js';
 import { encodeCommand, encodeReply, type Protocol } from './resp/encode.js';
 import { ErrorReply, type Reply, SimpleString, ok, wrongArity } from './resp/reply.js';
@@ -37,6 +40,7 @@ export interface ConnectionDeps {
   readonly onClose: (conn: ClientConnection) => void;
   /** Sync registrations: a write they want is answered only once they ran (write-hooks.ts). */
   readonly writeHooks?: WriteHooks;
+  readonly limits: ClientLimits;
 }
 
 const RESET_REPLY = new SimpleString('RESET');
@@ -99,6 +103,9 @@ export class ClientConnection implements LinkOwner {
   private abort: AbortController | null = null;
   /** A write the write hooks want, in flight, and its reply bytes held until the hook is done. */
   private hold: { req: Request; bytes: Buffer[] } | null = null;
+  private readonly readGate: ReadGate;
+  private readonly budget: ClientBudget;
+  private readonly authFailures: AuthFailures;
 
   constructor(
     private readonly socket: Socket,
@@ -111,6 +118,22 @@ export class ClientConnection implements LinkOwner {
     this.reader = new RequestReader((req) => this.enqueue(req));
     this.reader.authenticated = this.gate.authenticated;
     const remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.readGate = new ReadGate(socket);
+    this.budget = new ClientBudget(
+      deps.limits,
+      {
+        socket,
+        gate: this.readGate,
+        address: remoteAddress,
+        id,
+        authenticated: () => this.gate.authenticated,
+        outputClass: () => (this.own?.state.subscribed ? 'pubsub' : 'normal'),
+        close: () => this.crashed(null),
+      },
+      deps.log,
+    );
+    this.out.onQueued = (queued) => this.budget.output(queued);
+    this.authFailures = new AuthFailures(deps.limits.maxAuthFailures, remoteAddress, deps.log);
     const session = this.session;
     const signal = (): AbortSignal => (this.abort ??= new AbortController()).signal;
     this.ctx = {
@@ -132,6 +155,11 @@ export class ClientConnection implements LinkOwner {
     socket.on('close', () => this.closed());
   }
 
+  /** True while the client's input is not read (back-pressure). */
+  get notRead(): boolean {
+    return this.readGate.paused;
+  }
+
   /** Drops the client (server shutdown). */
   destroy(): void {
     this.socket.destroy();
@@ -142,6 +170,7 @@ export class ClientConnection implements LinkOwner {
     if (this.deaf) return;
     try {
       this.reader.push(chunk);
+      this.budget.input(this.reader.buffered, this.waitingBytes());
     } catch (err) {
       if (!(err instanceof ProtocolError)) return this.crashed(err);
       // Redis answers a malformed request with an error and closes the connection; commands before it still run
@@ -151,12 +180,26 @@ export class ClientConnection implements LinkOwner {
     }
   }
 
-  /** A bug on this connection's path must cost this connection only, never the process. */
+  /** Bytes of received commands waiting their turn (only while an earlier one holds them back). */
+  private waitingBytes(): number {
+    let n = 0;
+    for (let i = this.head; i < this.inbox.length; i++) {
+      const r = this.inbox[i];
+      if (!(r instanceof ProtocolError)) n += r.raw?.length ?? 0;
+    }
+    return n;
+  }
+
+  /**
+   * A bug on this connection's path must cost this connection only, never the process; `err` null:
+   * a limit closes it (the budget has logged why).
+   */
   private crashed(err: unknown): void {
-    this.deps.log.error(
-      { err, client: this.id, addr: this.ctx.remoteAddress },
-      'unexpected error while handling a client; closing its connection',
-    );
+    if (err !== null)
+      this.deps.log.error(
+        { err, client: this.id, addr: this.ctx.remoteAddress },
+        'unexpected error while handling a client; closing its connection',
+      );
     this.deaf = this.ended = true;
     this.socket.destroy();
   }
@@ -209,6 +252,7 @@ export class ClientConnection implements LinkOwner {
     if (this.head === inbox.length) {
       inbox.length = 0;
       this.head = 0;
+      this.budget.inputDrained();
     }
   }
 
@@ -274,7 +318,7 @@ export class ClientConnection implements LinkOwner {
     }
     own?.close();
     const link = new RedisLink(this.deps.target, { ...this.session.setup }, this);
-    link.clientSide = this.socket;
+    link.clientSide = this.readGate.as('redis');
     this.out.peer = link;
     return (this.own = link);
   }
@@ -328,6 +372,7 @@ export class ClientConnection implements LinkOwner {
       const passed = this.gate.check(args[args.length - 1]);
       if (passed) this.authenticated(this.deps.urlCredentials);
       if (this.replies.next(req, false)) this.reply(passed ? ok() : WRONGPASS);
+      if (!passed) this.authFailed(username);
       return;
     }
     this.pendingCredentials = { username, password: args[args.length - 1], fromUrl: false };
@@ -355,7 +400,7 @@ export class ClientConnection implements LinkOwner {
       if (this.gate.checksLocally(user.toString())) {
         if (!this.gate.check(password)) {
           if (this.replies.next(req, false)) this.reply(WRONGPASS);
-          return;
+          return this.authFailed(user.toString());
         }
         this.authenticated(this.deps.urlCredentials);
       } else {
@@ -424,10 +469,23 @@ export class ClientConnection implements LinkOwner {
     }
   }
 
+  /** A wrong password, checked here or by Redis: logged, and the connection slowed down, then closed. */
+  private authFailed(username: string | undefined): void {
+    const { close, pauseMs } = this.authFailures.failed(username);
+    if (close) return this.end();
+    this.readGate.pause('auth');
+    setTimeout(() => this.readGate.resume('auth'), pauseMs).unref();
+  }
+
   /** What a barrier command changed, once Redis accepted it (`frame` is its reply). */
   private settle(expect: Expect, frame: Buffer): void {
     if (expect === 'probe') return this.probed(frame);
-    if (isErrorFrame(frame)) return;
+    if (isErrorFrame(frame)) {
+      const credentials = this.pendingCredentials;
+      if (credentials !== null && (expect === 'auth' || expect === 'hello') && frame.includes('WRONGPASS'))
+        this.authFailed(credentials.username);
+      return;
+    }
     const own = this.own;
     switch (expect) {
       case 'auth':

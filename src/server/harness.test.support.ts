@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { startRedis, type RedisProcess } from '../../test/support/redis.js';
+import type { Logger } from '../log/logger.js';
 import type { CommandTable } from './commands.js';
+import type { ClientLimits } from './limits.js';
 import { GearsServer } from './server.js';
 
 export interface Stack {
@@ -14,7 +16,13 @@ export interface Stack {
 }
 
 export async function startStack(
-  opts: { password?: string; commands?: CommandTable; redisArgs?: string[] } = {},
+  opts: {
+    password?: string;
+    commands?: CommandTable;
+    redisArgs?: string[];
+    limits?: Partial<ClientLimits>;
+    logger?: Logger;
+  } = {},
 ): Promise<Stack> {
   const redis = await startRedis(opts.redisArgs);
   const server = new GearsServer({
@@ -22,6 +30,8 @@ export async function startStack(
     port: 0,
     password: opts.password,
     commands: opts.commands ?? new Map(),
+    limits: opts.limits,
+    logger: opts.logger,
   });
   const { port } = await server.listen();
   return {

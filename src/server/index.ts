@@ -8,3 +8,4 @@ export { gearsCommands } from './rg/index.js';
 export { syncWriteHooks, type SyncRegistrations, type WriteHooks } from './write-hooks.js';
 export { checkProtectedMode, isLoopback } from './protected-mode.js';
 export { readPem, type TlsAuthClients, type TlsListenerOptions } from './tls.js';
+export { DEFAULT_CLIENT_LIMITS, parseOutputLimit, parseSize, type ClientLimits, type OutputLimit } from './limits.js';

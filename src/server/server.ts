@@ -6,6 +6,7 @@ import { checkCommandTable, type CommandTable } from './commands.js';
 import { ClientConnection } from './connection.js';
 import { closeListeners, openListeners, type Bound } from './listeners.js';
 import { checkProtectedMode } from './protected-mode.js';
+import { type ClientLimits, DEFAULT_CLIENT_LIMITS } from './limits.js';
 import type { Credentials } from './link/setup.js';
 import { SharedLinks } from './link/shared.js';
 import { parseRedisUrl, type RedisTarget } from './redis-url.js';
@@ -23,6 +24,8 @@ export interface GearsServerOptions {
   redisTls?: RedisTls;
   /** TLS on a port of its own (`--tls-port` and Redis' other tls-* options). */
   tls?: TlsListenerOptions;
+  /** maxclients, query and output buffer limits, back-pressure marks (limits.ts has the defaults). */
+  limits?: Partial<ClientLimits>;
   /** Redis' protected mode (default on): no listener beyond loopback without authentication. */
   protectedMode?: boolean;
   /** When set, every command but AUTH, HELLO ... AUTH and QUIT needs `AUTH <password>` first. */
@@ -38,6 +41,7 @@ export const DEFAULT_PORT = 6390;
 
 export class GearsServer {
   private readonly target: RedisTarget;
+  private readonly limits: ClientLimits;
   private readonly log: Logger;
   private readonly clients = new Set<ClientConnection>();
   private servers: Server[] | null = null;
@@ -49,6 +53,7 @@ export class GearsServer {
     this.target = parseRedisUrl(opts.redisUrl);
     checkCommandTable(opts.commands);
     this.log = opts.logger ?? childLogger('server');
+    this.limits = { ...DEFAULT_CLIENT_LIMITS, ...opts.limits };
     this.shared = new SharedLinks(this.target);
     const { username, password } = this.target;
     this.urlCredentials = password === undefined ? null : { username, password, fromUrl: true };
@@ -56,6 +61,13 @@ export class GearsServer {
 
   get connections(): number {
     return this.clients.size;
+  }
+
+  /** Clients whose input is not read at the moment (back-pressure). */
+  get clientsNotRead(): number {
+    let n = 0;
+    for (const c of this.clients) if (c.notRead) n++;
+    return n;
   }
 
   async listen(): Promise<Bound> {
@@ -84,6 +96,14 @@ export class GearsServer {
   }
 
   private accept(socket: Socket): void {
+    if (this.clients.size >= this.limits.maxClients) {
+      // as Redis does: the error, then the connection closes
+      const addr = `${socket.remoteAddress}:${socket.remotePort}`;
+      this.log.warn({ addr }, `refusing client ${addr}: maxclients ${this.limits.maxClients} reached`);
+      socket.on('error', () => undefined);
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
     const conn = new ClientConnection(socket, this.nextId++, {
       target: this.target,
       commands: this.opts.commands,
@@ -93,6 +113,7 @@ export class GearsServer {
       log: this.log,
       onClose: (c) => this.clients.delete(c),
       writeHooks: this.opts.writeHooks,
+      limits: this.limits,
     });
     this.clients.add(conn);
   }

@@ -19,6 +19,9 @@ export class BatchWriter {
   private draining = false;
   /** Paused while the socket's buffer is full, so a slow reader cannot make us buffer without bound. */
   peer: Pausable | null = null;
+  /** Told the bytes written and not yet handed to the socket, after each write and flush (a client's output budget). */
+  onQueued: ((queued: number) => void) | null = null;
+  private queued = 0;
   private readonly flushNow = (): void => this.flush();
 
   constructor(private readonly socket: Socket) {}
@@ -32,10 +35,12 @@ export class BatchWriter {
       this.open = buf;
       this.openEnd = buf.byteOffset + buf.length;
     }
+    this.queued += buf.length;
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flushNow);
     }
+    this.onQueued?.(this.queued);
   }
 
   private closeOpen(open: Buffer): Buffer {
@@ -58,8 +63,10 @@ export class BatchWriter {
     const parts = this.parts;
     parts.push(this.closeOpen(open));
     this.parts = [];
+    this.queued = 0;
     if (this.socket.destroyed || this.socket.writableEnded) return;
     const ok = this.socket.write(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    this.onQueued?.(0);
     const peer = this.peer;
     if (!ok && peer && !this.draining) {
       this.draining = true;

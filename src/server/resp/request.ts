@@ -107,9 +107,15 @@ export class RequestReader implements FrameSink {
     this.scanner.scan(chunk, this);
     if (this.start < chunk.length) {
       this.partial ??= chunk[this.start] === STAR ? 'array' : 'inline';
-      if (this.partial === 'array') this.held.push(chunk.subarray(this.start));
+      if (this.partial === 'array') {
+        this.held.push(chunk.subarray(this.start));
+        this.buffered += chunk.length - this.start;
+      }
     }
   }
+
+  /** Bytes of a command still arriving, held until it is complete. */
+  buffered = 0;
 
   /** Bytes received after the last complete command (a tunnel takes them over). */
   rest(): Buffer {
@@ -122,6 +128,7 @@ export class RequestReader implements FrameSink {
       this.held.push(raw);
       raw = Buffer.concat(this.held);
       this.held = [];
+      this.buffered = 0;
       this.partial = null;
     }
     this.start = end;
