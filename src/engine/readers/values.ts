@@ -51,9 +51,15 @@ export function shapeValue(type: string, raw: unknown): unknown {
   }
 }
 
+/** `[type, raw value, type, raw value, ...]` for `keys`, in one call; a missing key has type 'none'. */
+export function readTypedRaw(redis: Redis, keys: string[]): Promise<unknown[]> {
+  installScripts(redis);
+  return (redis as WithScripts).gearboxReadTyped(...keys);
+}
+
 /** Records with type and value for keys of any type; keys gone since the scan are left out. */
 export async function readTyped(redis: Redis, keys: string[]): Promise<KeysRecord[]> {
-  const reply = await (redis as WithScripts).gearboxReadTyped(...keys);
+  const reply = await readTypedRaw(redis, keys);
   const out: KeysRecord[] = [];
   for (let i = 0; i < keys.length; i++) {
     const type = reply[2 * i] as string;

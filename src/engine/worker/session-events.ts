@@ -4,7 +4,7 @@
 import type { Redis } from 'ioredis';
 import type { KeysRecord, KeyType, Plan } from '../../model/plan.js';
 import { errorMessage } from '../operators/index.js';
-import { shapeValue } from '../readers/values.js';
+import { readTypedRaw, shapeValue } from '../readers/values.js';
 import { runPlan } from '../run-plan.js';
 import type { EventOutcome, EventsJob, RegisteredPlan } from './protocol.js';
 
@@ -29,37 +29,13 @@ export function describePlan(plan: Plan): RegisteredPlan {
   };
 }
 
-// Type and value of each key in one script call, keeping missing keys (type 'none').
-const READ_EVENT_KEYS = `
-local out = {}
-for i = 1, #ARGV do
-  local k = ARGV[i]
-  local t = redis.call('TYPE', k).ok
-  local v = false
-  if t == 'string' then v = redis.call('GET', k)
-  elseif t == 'hash' then v = redis.call('HGETALL', k)
-  elseif t == 'list' then v = redis.call('LRANGE', k, 0, -1)
-  elseif t == 'set' then v = redis.call('SMEMBERS', k)
-  elseif t == 'zset' then v = redis.call('ZRANGE', k, 0, -1, 'WITHSCORES')
-  elseif t == 'stream' then v = redis.call('XRANGE', k, '-', '+')
-  end
-  out[#out + 1] = t
-  out[#out + 1] = v
-end
-return out`;
 const TYPES_ONLY = `local out = {} for i = 1, #ARGV do out[i] = redis.call('TYPE', ARGV[i]).ok end return out`;
 
-type WithEventScripts = Redis & {
-  gearboxEventKeys(...keys: string[]): Promise<unknown[]>;
-  gearboxEventTypes(...keys: string[]): Promise<string[]>;
-};
+type WithTypes = Redis & { gearboxEventTypes(...keys: string[]): Promise<string[]> };
 
-function scripts(redis: Redis): WithEventScripts {
-  if (!('gearboxEventKeys' in redis)) {
-    redis.defineCommand('gearboxEventKeys', { numberOfKeys: 0, lua: READ_EVENT_KEYS });
-    redis.defineCommand('gearboxEventTypes', { numberOfKeys: 0, lua: TYPES_ONLY });
-  }
-  return redis as WithEventScripts;
+function types(redis: Redis, keys: string[]): Promise<string[]> {
+  if (!('gearboxEventTypes' in redis)) redis.defineCommand('gearboxEventTypes', { numberOfKeys: 0, lua: TYPES_ONLY });
+  return (redis as WithTypes).gearboxEventTypes(...keys);
 }
 
 const keyType = (type: string): KeyType => (type === 'none' ? 'empty' : (type as KeyType));
@@ -77,12 +53,12 @@ async function keyEventRecords(
   const keyTypes = Array.isArray(options.keyTypes) && options.keyTypes.length ? options.keyTypes : null;
   const keys = events.map((e) => e.key);
   if (options.readValue === false) {
-    const types = keyTypes ? await scripts(redis).gearboxEventTypes(...keys) : null;
+    const found = keyTypes ? await types(redis, keys) : null;
     return events.map(({ key, event }, i) =>
-      types && !keyTypes!.includes(types[i]) ? null : { key, event, value: null, type: null },
+      found && !keyTypes!.includes(found[i]) ? null : { key, event, value: null, type: null },
     );
   }
-  const reply = await scripts(redis).gearboxEventKeys(...keys);
+  const reply = await readTypedRaw(redis, keys);
   return events.map(({ key, event }, i) => {
     const type = reply[2 * i] as string;
     if (keyTypes && !keyTypes.includes(type)) return null;

@@ -55,6 +55,23 @@ describe('KeysReader registrations', () => {
     await waitFor(async () => (await s.direct.get('expired:session:1')) === 'empty/null', 'the expired event');
   });
 
+  it('evicted keys fire their event; the registrations of one source share its scope', async () => {
+    await call(
+      'RG.JSEXECUTE',
+      "const evicted = []; GB().foreach((r) => { evicted.push(r.key) }).register('big:*', {eventTypes: ['evicted'], readValue: false}); GB('CommandReader').map(() => evicted.length).register({trigger: 'evictions'})",
+    );
+    const used = Number(/used_memory:(\d+)/.exec(await s.direct.info('memory'))![1]);
+    await s.direct.config('SET', 'maxmemory-policy', 'allkeys-random');
+    await s.direct.config('SET', 'maxmemory', String(used + 2_000_000));
+    try {
+      const big = 'x'.repeat(100_000);
+      for (let i = 0; i < 60; i++) await s.client.set(`big:${i}`, big);
+    } finally {
+      await s.direct.config('SET', 'maxmemory', '0');
+    }
+    await waitFor(async () => Number(((await call('RG.TRIGGER', 'evictions')) as string[])[0]) > 0, 'evicted events');
+  });
+
   it('RG.DUMPREGISTRATIONS keeps RedisGears 1.2 positions; failures count and set lastError; RG.UNREGISTER stops it', async () => {
     await call(
       'RG.JSEXECUTE',

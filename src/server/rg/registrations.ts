@@ -23,11 +23,9 @@ const READER_ARGS: Record<string, (reg: Registration) => Reply[]> = {
   CommandReader: (reg) => ['trigger', reg.trigger ?? '', 'inorder', 0],
 };
 
-/** StreamReader's RegistrationData, in RedisGears 1.2's positions (stream_reader.c): lag fields, then status last. */
-function streamRegistrationData(reg: Registration): Reply[] {
+/** The counters every reader's RegistrationData starts with (RedisGears 1.2's first eight fields). */
+function counters(reg: Registration): Reply[] {
   const s = reg.stats;
-  const o = reg.plan.options;
-  const progress = reg.stream;
   return [
     'mode',
     reg.mode,
@@ -45,6 +43,16 @@ function streamRegistrationData(reg: Registration): Reply[] {
     Math.round(s.totalRunDurationMS),
     'avgRunDurationMS',
     new DoubleReply(s.avgRunDurationMS),
+  ];
+}
+
+/** StreamReader's RegistrationData, in RedisGears 1.2's positions (stream_reader.c): lag fields, then status last. */
+function streamRegistrationData(reg: Registration): Reply[] {
+  const s = reg.stats;
+  const o = reg.plan.options;
+  const progress = reg.stream;
+  return [
+    ...counters(reg),
     'lastEstimatedLagMS',
     Math.round(progress?.lastBatchLagMS ?? 0),
     'avgEstimatedLagMS',
@@ -76,22 +84,7 @@ function registrationData(reg: Registration): Reply[] {
   const s = reg.stats;
   const args = READER_ARGS[reg.reader]?.(reg) ?? ['regex', reg.plan.arg ?? '*'];
   return [
-    'mode',
-    reg.mode,
-    'numTriggered',
-    s.numTriggered,
-    'numSuccess',
-    s.numSuccess,
-    'numFailures',
-    s.numFailures,
-    'numAborted',
-    s.numAborted,
-    'lastRunDurationMS',
-    Math.round(s.lastRunDurationMS),
-    'totalRunDurationMS',
-    Math.round(s.totalRunDurationMS),
-    'avgRunDurationMS',
-    new DoubleReply(s.avgRunDurationMS),
+    ...counters(reg),
     'lastError',
     s.lastError,
     'args',
