@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { freePort, startGearsProcess, startRedis, waitForPort } from '../test/support/redis.js';
 
 const run = promisify(execFile);
-const RUNS = 3;
+const RUNS = Number(process.env.BENCH_REPS ?? 3);
 
 interface Scenario {
   readonly name: string;

@@ -2,7 +2,7 @@
 // hour. The registration is `sync`, so a write through the gears server returns with its TTL already set.
 // Run: npm run build && node dist/examples/automatic-expiry.js
 import { KeysReader, cmd } from 'gearbox';
-import { exampleStack, runIfMain } from './stack.js';
+import { exampleStack, runIfMain } from './support/event-stack.js';
 
 // its own EXPIRE fires an `expire` event: that one is left alone, or the function would chase itself
 export const expireEverything = KeysReader()

@@ -2,7 +2,7 @@
 // `delete_me:` and returns how many there were. A batch function: run() once.
 // Run: npm run build && node dist/examples/delete-by-prefix.js
 import { KeysReader, cmd } from 'gearbox';
-import { exampleStack, runIfMain } from './stack.js';
+import { exampleStack, runIfMain } from './support/event-stack.js';
 
 export const deleteByPrefix = KeysReader()
   .keys()

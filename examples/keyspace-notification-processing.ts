@@ -4,7 +4,7 @@
 // keeps it in the list `expired:log`, so that the run can be checked.
 // Run: npm run build && node dist/examples/keyspace-notification-processing.js
 import { KeysReader, StreamReader, cmd, hashtag, log } from 'gearbox';
-import { exampleStack, runIfMain, until } from './stack.js';
+import { exampleStack, runIfMain, until } from './support/event-stack.js';
 
 export const captureExpirations = KeysReader()
   .keys()

@@ -4,7 +4,7 @@
 // events run concurrently).
 // Run: npm run build && node dist/examples/maximum-age.js
 import { KeysReader, atomic, execute } from 'gearbox';
-import { exampleStack, runIfMain, until } from './stack.js';
+import { exampleStack, runIfMain, until } from './support/event-stack.js';
 
 export const maximumAge = KeysReader()
   .filter((r) => r.value !== null)

@@ -4,7 +4,7 @@
 // notification is in the stream. (`hmset` of the original is notified by Redis as `hset`.)
 // Run: npm run build && node dist/examples/reliable-keyspace-notification.js
 import { KeysReader, cmd } from 'gearbox';
-import { exampleStack, runIfMain } from './stack.js';
+import { exampleStack, runIfMain } from './support/event-stack.js';
 
 export const notifyPersons = KeysReader()
   .foreach((r) =>

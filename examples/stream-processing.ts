@@ -2,7 +2,7 @@
 // stream `mystream` is copied to a hash named by the message id.
 // Run: npm run build && node dist/examples/stream-processing.js
 import { StreamReader, cmd } from 'gearbox';
-import { exampleStack, runIfMain, until } from './stack.js';
+import { exampleStack, runIfMain, until } from './support/event-stack.js';
 
 export const copyToHashes = StreamReader()
   .foreach((r) => cmd.hset(r.id, r.value))

@@ -8,7 +8,7 @@
 // gears server runs. Run: npm run build && node dist/examples/write-behind.js
 import { KeysReader, StreamReader, cmd, gearsConfigGet } from 'gearbox';
 import pg from 'pg';
-import { exampleStack, runIfMain, until } from './stack.js';
+import { exampleStack, runIfMain, until } from './support/event-stack.js';
 
 const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TABLE = 'gearbox_example_person';

@@ -1,52 +1,54 @@
-// Every event example of examples/ runs against its own private Redis and gears server, as `node
-// dist/examples/<name>.js` would run it, and its outcome is checked.
+// The examples run as a user runs them (compiled, importing 'gearbox'), each with its own private
+// Redis and gears server, and print what the seeds' examples print.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
-import * as automaticExpiry from '../examples/automatic-expiry.js';
-import * as deleteByPrefix from '../examples/delete-by-prefix.js';
-import * as keyspaceNotificationProcessing from '../examples/keyspace-notification-processing.js';
-import * as maximumAge from '../examples/maximum-age.js';
-import * as reliableKeyspaceNotification from '../examples/reliable-keyspace-notification.js';
-import * as streamProcessing from '../examples/stream-processing.js';
-import * as writeBehind from '../examples/write-behind.js';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+async function example(name: string): Promise<string> {
+  const file = new URL(`../examples/${name}.js`, import.meta.url).pathname;
+  const { stdout } = await run(process.execPath, [file], { env: { ...process.env, GEARS_URL: '' } });
+  return stdout;
+}
 
 describe('examples', () => {
-  it('automatic expiry: a key written through the gears server has its TTL when the write returns', async () => {
-    const { ttl } = await automaticExpiry.main();
-    assert.ok(ttl > 3500 && ttl <= 3600, `ttl ${ttl}`);
+  it('basics: Redis commands and gears commands on one client', async () => {
+    const out = await example('basics');
+    assert.match(out, /Gears JavaScript runtime stats: \{\n\s+TotalAllocated: \d+/);
+    assert.match(out, /Registered Gear functions: \[\]/);
+    assert.match(out, /\{"key":"noodle","value":\{"spam":"eggs","meaning":"42"\},"type":"hash","event":null\}/);
+    assert.match(out, /Key count: 5\n/);
+    assert.match(out, /Sum of fighters: 1337\n/);
   });
 
-  it('delete by key prefix: the three delete_me keys go, the other stays', async () => {
-    assert.deepEqual(await deleteByPrefix.main(), { deleted: '3', left: [], kept: true });
-  });
-
-  it('basic stream processing: each message copied to a hash named by its id', async () => {
-    const { copies } = await streamProcessing.main();
-    assert.deepEqual(Object.values(copies), [
-      { name: 'Rick', age: '70' },
-      { name: 'Morty', age: '14' },
+  it('comparisons: every vanilla function and its gearbox form agree', async () => {
+    const out = await example('comparisons');
+    const titles = [...out.matchAll(/^([^\n:]+): (same|DIFFERENT)$/gm)].map((m) => [m[1], m[2]]);
+    assert.deepEqual(titles, [
+      ['word count', 'same'],
+      ['delete by key prefix', 'same'],
+      ['basic stream processing', 'same'],
+      ['automatic expiry (TTL set, in seconds)', 'same'],
+      ['keyspace notification processing', 'same'],
+      ['reliable keyspace notification (entries per write)', 'same'],
     ]);
   });
 
-  it('keyspace notification processing: expirations captured to a stream, processed in batches', async () => {
-    assert.deepEqual(await keyspaceNotificationProcessing.main(), { expired: ['token:a', 'token:b', 'token:c'] });
+  it('gear-functions: an open function extended two ways, executed three ways', async () => {
+    const out = await example('gear-functions');
+    assert.match(out, /keys by type: \{\n/);
+    assert.match(out, /^ {2}string: \[ 'string:0', 'string:1', 'string:2' \],?$/m);
+    assert.match(out, /^ {2}hash: \[ 'hash:0', 'hash:1' \],?$/m);
+    assert.match(out, /commonest type: \[ 'string', 3 \]/);
+    assert.match(out, /groups again: 3/);
   });
 
-  it('reliable keyspace notification: each hash change is in the stream when the write returns', async () => {
-    const { notifications } = await reliableKeyspaceNotification.main();
-    assert.deepEqual(notifications, [
-      { key: 'person:1', event: 'hset', value: JSON.stringify({ name: 'Rick Sanchez', age: '70' }) },
-      { key: 'person:2', event: 'hset', value: JSON.stringify({ name: 'Morty Smith', age: '14' }) },
-    ]);
-  });
-
-  it('event-driven maximum age: the atomic check-and-set keeps the true maximum under concurrent writes', async () => {
-    const { maximum, expected } = await maximumAge.main();
-    assert.equal(maximum, expected);
-  });
-
-  it('write-behind to PostgreSQL: a gears server killed mid-way loses no row', async () => {
-    const outcome = await writeBehind.main();
-    assert.deepEqual(outcome, { restarted: true, rows: 998, persons: 998, mismatches: [] });
+  it('cache-get: a command() that fetches each URL from the origin once', async () => {
+    const out = await example('cache-get');
+    assert.match(out, /Cache-miss time: [\d.]+ ms\nCache-hit time: [\d.]+ ms\nThat is [\d.]+ times faster!/);
+    assert.match(out, /The origin served 8 requests for 16 gets/);
+    assert.match(out, /answers: \[ '"image data of \/train2017\/0\.jpg"' \]/);
   });
 });

@@ -70,6 +70,21 @@ export async function watchCommand(dirs: string[], options: WatchOptions): Promi
       log.info(`unloaded ${path}: ${await loader.unload(path)} registration(s) removed`),
     );
 
+  // The watcher starts before the first load, so a change made while scripts load is not missed.
+  const watcher = options.once
+    ? undefined
+    : watch(roots, {
+        ignoreInitial: true,
+        depth: options.recursive ? undefined : 0,
+        awaitWriteFinish: { stabilityThreshold: 100, pollInterval: 20 },
+      });
+  if (watcher) {
+    watcher.on('add', (path) => wanted(path) && void load(path));
+    watcher.on('change', (path) => wanted(path) && void load(path));
+    watcher.on('unlink', (path) => wanted(path) && void unload(path));
+    await new Promise<void>((resolveReady) => watcher.once('ready', () => resolveReady()));
+  }
+
   const present = new Set<string>();
   for (const root of roots)
     for (const file of await listFiles(root, options.recursive === true)) if (wanted(file)) present.add(file);
@@ -80,20 +95,10 @@ export async function watchCommand(dirs: string[], options: WatchOptions): Promi
   }
   for (const path of [...present].sort()) void load(path);
   await queue;
-  if (options.once) {
+  if (!watcher) {
     client.disconnect();
     return;
   }
-
-  const watcher = watch(roots, {
-    ignoreInitial: true,
-    depth: options.recursive ? undefined : 0,
-    awaitWriteFinish: { stabilityThreshold: 100, pollInterval: 20 },
-  });
-  watcher.on('add', (path) => wanted(path) && void load(path));
-  watcher.on('change', (path) => wanted(path) && void load(path));
-  watcher.on('unlink', (path) => wanted(path) && void unload(path));
-  await new Promise<void>((resolveReady) => watcher.once('ready', () => resolveReady()));
   log.info(`watching ${roots.join(', ')} on ${client.options.host}:${client.options.port}; Ctrl-C stops`);
   const stop = () => {
     void watcher.close().then(() => {

@@ -1,5 +1,11 @@
 // gears: every RedisGears command as a typed method (RedGrease's `Gears`), over any Redis client.
-import type { ExecutionResult } from '../model/index.js';
+import type {
+  ClosedGearFunction,
+  ExecutionResult,
+  GearsBuilder,
+  OpenGearFunction,
+  ParametrizedFunction,
+} from '../model/index.js';
 import { GearsConfig } from './config.js';
 import { sendable, type GearFunctionInput } from './functions.js';
 import { sender, type CommandArg, type GearsClientLike, type Send } from './link.js';
@@ -99,11 +105,20 @@ export class Gears {
    * Runs or registers a gear function: source text, a `.js`/`.ts` script path (bundled), or a
    * GearFunction object (an open one is closed with run()). Results come back typed by the function.
    */
-  async jsexecute<T, const O extends JsexecuteOptions | undefined = undefined>(
-    fn: GearFunctionInput<T>,
+  async jsexecute<const O extends JsexecuteOptions | undefined = undefined>(
+    fn: OpenGearFunction<any, any> | GearsBuilder<any, any>,
     options?: O,
-  ): Promise<JsexecuteReply<T, O>> {
-    const { source, requirements } = await sendable(fn as GearFunctionInput);
+  ): Promise<JsexecuteReply<string, O>>;
+  async jsexecute<T, const O extends JsexecuteOptions | undefined = undefined>(
+    fn: ClosedGearFunction<T> | ParametrizedFunction<T>,
+    options?: O,
+  ): Promise<JsexecuteReply<T, O>>;
+  async jsexecute<T = unknown, const O extends JsexecuteOptions | undefined = undefined>(
+    source: string,
+    options?: O,
+  ): Promise<JsexecuteReply<T, O>>;
+  async jsexecute(fn: GearFunctionInput, options?: JsexecuteOptions): Promise<unknown> {
+    const { source, requirements } = await sendable(fn);
     const args: CommandArg[] = [source];
     if (options?.id !== undefined) args.push('ID', options.id);
     if (options?.upgrade) args.push('UPGRADE');
@@ -111,8 +126,8 @@ export class Gears {
     const specs = [...new Set([...requirements, ...(options?.requirements ?? [])])];
     if (specs.length) args.push('REQUIREMENTS', ...specs);
     const reply = await this.send('RG.JSEXECUTE', args);
-    if (options?.unblocking) return parseExecID(reply) as JsexecuteReply<T, O>;
-    return (Array.isArray(reply) ? parseResults<T>(reply) : parseResults<T>([[], []])) as JsexecuteReply<T, O>;
+    if (options?.unblocking) return parseExecID(reply);
+    return parseResults(Array.isArray(reply) ? reply : [[], []]);
   }
 
   async getresults<T = unknown>(id: IdLike): Promise<ExecutionResult<T>> {

@@ -10,6 +10,15 @@ export interface Pausable {
   resume(): void;
 }
 
+/** Writers with bytes to flush; one setImmediate flushes them all (rather than one per socket). */
+let dirty: BatchWriter[] = [];
+
+function flushDirty(): void {
+  const writers = dirty;
+  dirty = [];
+  for (const w of writers) w.flush();
+}
+
 export class BatchWriter {
   private parts: Buffer[] = [];
   /** The last part, still open for extension: its first slice and how far it now reaches. */
@@ -22,7 +31,6 @@ export class BatchWriter {
   /** Told the bytes written and not yet handed to the socket, after each write and flush (a client's output budget). */
   onQueued: ((queued: number) => void) | null = null;
   private queued = 0;
-  private readonly flushNow = (): void => this.flush();
 
   constructor(private readonly socket: Socket) {}
 
@@ -38,7 +46,7 @@ export class BatchWriter {
     this.queued += buf.length;
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.flushNow);
+      if (dirty.push(this) === 1) setImmediate(flushDirty);
     }
     this.onQueued?.(this.queued);
   }
@@ -47,13 +55,6 @@ export class BatchWriter {
     this.open = null;
     const length = this.openEnd - open.byteOffset;
     return length === open.length ? open : Buffer.from(open.buffer, open.byteOffset, length);
-  }
-
-  /** Bytes written and not flushed yet. */
-  get buffered(): number {
-    let n = this.open === null ? 0 : this.openEnd - this.open.byteOffset;
-    for (const p of this.parts) n += p.length;
-    return n;
   }
 
   flush(): void {

@@ -1,9 +1,11 @@
 // Where the event examples run: a private Redis and gears server (`gearbox serve` as a child process) that the
-// example starts and stops itself, or, with GEARS_URL and REDIS_URL set, servers you already run.
+// example starts and stops itself, or, with GEARS_URL and REDIS_URL set, servers you already run. Unlike
+// gearsStack (stack.ts), the event examples also need Redis itself (to watch what registrations did behind the
+// server) and a gears server they can kill and start again.
 import { pathToFileURL } from 'node:url';
 import { RedisGears } from 'gearbox';
 import { Redis } from 'ioredis';
-import { startGearsProcess, startRedis, type GearsProcess, type RedisProcess } from '../test/support/redis.js';
+import { startGearsProcess, startRedis, type GearsProcess, type RedisProcess } from '../../test/support/redis.js';
 
 export interface ExampleStack {
   /** A client of the gears server: ordinary commands go through it to Redis, `gears` has the RG.* ones. */
