@@ -1,5 +1,5 @@
-// Every event example of examples/ (basics, comparisons and the others: examples.test.ts) runs against its own private Redis and gears server, as `node
-// dist/examples/<name>.js` would run it, and its outcome is checked.
+// The event examples of examples/ (examples.test.ts runs the client's), each against its own private Redis and
+// gears server as `node dist/examples/<name>.js` runs it, with its outcome checked.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as automaticExpiry from '../examples/automatic-expiry.js';
