@@ -7,26 +7,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
-import { Redis } from 'ioredis';
 import type { CommandTable } from './commands.js';
 import { cmd, RawClient, startStack, type Stack } from './harness.test.support.js';
 
 const commands: CommandTable = new Map([['rg.test', () => 'ran']]);
 
 let stack: Stack;
-let direct: Redis;
 before(async () => {
   // no wait for more replicas before a full sync starts
   stack = await startStack({ commands, redisArgs: ['--repl-diskless-sync-delay', '0'] });
-  direct = new Redis({ port: stack.redis.port });
 });
 after(async () => {
-  direct.disconnect();
   await stack.stop();
 });
 
 test('SYNC through the server is a byte tunnel: redis-cli --rdb takes a backup', async () => {
-  await direct.set('backed-up', 'yes');
+  await stack.direct.set('backed-up', 'yes');
   const dir = await mkdtemp(join(tmpdir(), 'gearbox-rdb-'));
   try {
     const file = join(dir, 'dump.rdb');
@@ -74,7 +70,7 @@ test("Redis killing a client's connection closes that client", async () => {
     await new Promise((r) => setTimeout(r, 50));
     const id = /^:(\d+)\r\n$/.exec(c.pending)?.[1];
     assert.ok(id, `CLIENT ID answered ${JSON.stringify(c.pending)}`);
-    assert.equal(await direct.client('KILL', 'ID', id), 1);
+    assert.equal(await stack.direct.client('KILL', 'ID', id), 1);
     await c.closed;
   } finally {
     c.close();
@@ -89,7 +85,7 @@ test('RG.* inside MULTI is refused like a command Redis cannot queue: EXEC answe
       '+OK\r\n+QUEUED\r\n-ERR Command not allowed inside a transaction\r\n' +
         '-EXECABORT Transaction discarded because of previous errors.\r\n',
     );
-    assert.equal(await direct.exists('tx'), 0);
+    assert.equal(await stack.direct.exists('tx'), 0);
     await c.roundTrip(cmd('rg.test'), '$3\r\nran\r\n');
   } finally {
     c.close();

@@ -2,6 +2,7 @@
 // for checking exact bytes. (Named *.test.* so it stays out of the published package.)
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
+import { Redis } from 'ioredis';
 import { startRedis, type RedisProcess } from '../../test/support/redis.js';
 import type { Logger } from '../log/logger.js';
 import type { CommandTable } from './commands.js';
@@ -12,6 +13,8 @@ export interface Stack {
   redis: RedisProcess;
   server: GearsServer;
   port: number;
+  /** A client straight to the Redis, connected on first use. */
+  direct: Redis;
   stop(): Promise<void>;
 }
 
@@ -34,11 +37,14 @@ export async function startStack(
     logger: opts.logger,
   });
   const { port } = await server.listen();
+  const direct = new Redis({ port: redis.port, lazyConnect: true });
   return {
     redis,
     server,
     port,
+    direct,
     async stop() {
+      direct.disconnect();
       await server.close();
       await redis.stop();
     },

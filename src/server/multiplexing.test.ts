@@ -2,24 +2,20 @@
 // transaction, a blocking command, a database of its own) keeps Redis' semantics for itself only.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Redis } from 'ioredis';
 import { MAX_LINKS_PER_SETUP } from './link/shared.js';
 import { cmd, RawClient, startStack, type Stack } from './harness.test.support.js';
 
 let stack: Stack;
-let direct: Redis;
 before(async () => {
   stack = await startStack();
-  direct = new Redis({ port: stack.redis.port });
 });
 after(async () => {
-  direct.disconnect();
   await stack.stop();
 });
 
 /** Redis connections whose last command was one of `names`. */
 const linksThatRan = async (...names: string[]): Promise<number> =>
-  String(await direct.call('CLIENT', 'LIST', 'TYPE', 'normal'))
+  String(await stack.direct.call('CLIENT', 'LIST', 'TYPE', 'normal'))
     .trim()
     .split('\n')
     .filter((line) => names.some((n) => line.includes(` cmd=${n} `))).length;

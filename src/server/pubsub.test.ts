@@ -7,13 +7,10 @@ import { createClient } from 'redis';
 import { cmd, RawClient, startStack, type Stack } from './harness.test.support.js';
 
 let stack: Stack;
-let direct: Redis;
 before(async () => {
   stack = await startStack();
-  direct = new Redis({ port: stack.redis.port });
 });
 after(async () => {
-  direct.disconnect();
   await stack.stop();
 });
 
@@ -27,12 +24,12 @@ test('ioredis subscribers (RESP2 and RESP3) get messages published directly on R
     try {
       assert.equal(await sub.subscribe('news', 'sport'), 2);
       const got = nextMessage(sub);
-      assert.equal(await direct.publish('news', `hello ${protocol}`), 1);
+      assert.equal(await stack.direct.publish('news', `hello ${protocol}`), 1);
       assert.deepEqual(await got, ['news', `hello ${protocol}`]);
       await sub.unsubscribe('sport');
       const pgot = new Promise((resolve) => sub.once('pmessage', (...a: string[]) => resolve(a)));
       await sub.psubscribe('n*');
-      await direct.publish('nx', 'pattern');
+      await stack.direct.publish('nx', 'pattern');
       assert.deepEqual(await pgot, ['n*', 'nx', 'pattern']);
       // (ioredis 6 never settles a bare UNSUBSCRIBE while patterns remain, even against Redis itself)
       await sub.unsubscribe('news');
@@ -52,7 +49,7 @@ test('node-redis RESP3 subscriber receives pushes; the same connection keeps ser
   try {
     const got = new Promise<string>((resolve) => void sub.subscribe('n3', (m) => resolve(m)));
     await sleepUntilSubscribed('n3');
-    await direct.publish('n3', 'pushed');
+    await stack.direct.publish('n3', 'pushed');
     assert.equal(await got, 'pushed');
     assert.equal(await sub.set('rs3', 'v'), 'OK');
     await sub.unsubscribe('n3');
@@ -67,7 +64,7 @@ test('node-redis RESP2 subscriber', async () => {
   try {
     const got = new Promise<string>((resolve) => void sub.subscribe('n2', (m) => resolve(m)));
     await sleepUntilSubscribed('n2');
-    await direct.publish('n2', 'array');
+    await stack.direct.publish('n2', 'array');
     assert.equal(await got, 'array');
   } finally {
     await sub.close();
@@ -76,7 +73,7 @@ test('node-redis RESP2 subscriber', async () => {
 
 async function sleepUntilSubscribed(channel: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const [, n] = (await direct.pubsub('NUMSUB', channel)) as [string, number];
+    const [, n] = (await stack.direct.pubsub('NUMSUB', channel)) as [string, number];
     if (n > 0) return;
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -87,7 +84,7 @@ test('raw RESP2: confirmations, messages, PING in subscribed mode, errors, then 
   const c = await RawClient.connect(stack.port);
   try {
     await c.roundTrip(cmd('SUBSCRIBE', 'r2'), '*3\r\n$9\r\nsubscribe\r\n$2\r\nr2\r\n:1\r\n');
-    await direct.publish('r2', 'm');
+    await stack.direct.publish('r2', 'm');
     await c.expect('*3\r\n$7\r\nmessage\r\n$2\r\nr2\r\n$1\r\nm\r\n');
     await c.roundTrip(cmd('PING'), '*2\r\n$4\r\npong\r\n$0\r\n\r\n');
     await c.roundTrip(cmd('GET', 'x'), "-ERR Can't execute 'get'");
@@ -114,7 +111,7 @@ test('raw HELLO 3: subscribe confirmations and messages are pushes, other comman
       cmd('SUBSCRIBE', 'r3') + cmd('GET', 'nothing'),
       '>3\r\n$9\r\nsubscribe\r\n$2\r\nr3\r\n:1\r\n_\r\n',
     );
-    await direct.publish('r3', 'p');
+    await stack.direct.publish('r3', 'p');
     await c.expect('>3\r\n$7\r\nmessage\r\n$2\r\nr3\r\n$1\r\np\r\n');
     await c.roundTrip(cmd('UNSUBSCRIBE') + cmd('PING'), '>3\r\n$11\r\nunsubscribe\r\n$2\r\nr3\r\n:0\r\n+PONG\r\n');
     // RESET goes back to RESP2
@@ -128,7 +125,7 @@ test('MONITOR streams what Redis executes, and RESET ends it', async () => {
   const c = await RawClient.connect(stack.port);
   try {
     await c.roundTrip(cmd('MONITOR'), '+OK\r\n');
-    await direct.set('monitored', '1');
+    await stack.direct.set('monitored', '1');
     await c.expect('+');
     for (let i = 0; i < 100 && !c.pending.includes('"monitored"'); i++) await new Promise((r) => setTimeout(r, 10));
     assert.match(c.pending, /"set" "monitored" "1"\r\n$/);

@@ -15,6 +15,8 @@ export function withNotifications(current: string): string {
   return current + missing.join('');
 }
 
+const FENCE_TIMEOUT_MS = 5000;
+
 export type KeyEventListener = (key: string, event: string) => void;
 
 export class KeyEvents {
@@ -51,7 +53,12 @@ export class KeyEvents {
       await this.enable();
       this.sub.on('ready', () => void this.enable());
       await this.sub.psubscribe(`${this.channelPrefix}*`);
-    })();
+    })().catch((err: Error) => {
+      // the next registration tries again
+      this.started = null;
+      this.sub.disconnect();
+      throw new Error(`cannot subscribe to key events on Redis: ${err.message}`);
+    });
     return this.started;
   }
 
@@ -62,7 +69,16 @@ export class KeyEvents {
   async fence(): Promise<void> {
     if (!this.started) return;
     await this.started;
-    await this.sub.ping();
+    // a notification connection that is down (reconnecting) must not hold writers' replies for ever
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.log.warn(`no answer on the key events connection within ${FENCE_TIMEOUT_MS} ms; replying to the write`);
+        resolve();
+      }, FENCE_TIMEOUT_MS);
+    });
+    await Promise.race([this.sub.ping().then(() => undefined), late]);
+    clearTimeout(timer);
   }
 
   close(): void {

@@ -218,6 +218,20 @@ describe('CommandReader registrations', () => {
     assert.equal((await registrations(call)).length, 1);
   });
 
+  it('a thread that dies under a registration is replaced and its sessions loaded again', async () => {
+    await call(
+      'RG.JSEXECUTE',
+      "GB('CommandReader').map(() => process.exit(3)).register({trigger: 'die'}); GB('CommandReader').map(() => 'alive').register({trigger: 'alive'})",
+    );
+    await assert.rejects(
+      call('RG.TRIGGER', 'die'),
+      /Could not trigger execution, the execution thread exited with code 3/,
+    );
+    assert.deepEqual(await call('RG.TRIGGER', 'alive'), ['alive']);
+    const dumped = await registrations(call);
+    assert.equal(dumped.find((r) => r.args.trigger === 'die')!.data.numAborted, 1);
+  });
+
   it('the function sees its source scope, shared by its executions', async () => {
     await call(
       'RG.JSEXECUTE',
