@@ -1,7 +1,8 @@
-// gearbox benchmarks: `node dist/bench/index.js [batch] [pipeline] [proxy] [events] [streams]` (all of them, in that order,
+// gearbox benchmarks: `node dist/bench/index.js [batch] [pipeline] [proxy] [events] [streams] [client]` (all of them, in that order,
 // when none is named).
 // Each suite starts its own private Redis (and gears server) on loopback ports and stops them after.
 import { benchBatch } from './batch.js';
+import { benchClient } from './client.js';
 import { benchEvents } from './events.js';
 import { benchPipeline } from './pipeline.js';
 import { benchProxy } from './proxy.js';
@@ -13,6 +14,7 @@ const SUITES: Record<string, () => Promise<unknown>> = {
   proxy: benchProxy,
   events: benchEvents,
   streams: benchStreams,
+  client: benchClient,
 };
 
 const wanted = process.argv.slice(2);
