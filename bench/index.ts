@@ -1,9 +1,10 @@
-// gearbox benchmarks: `node dist/bench/index.js [batch] [pipeline] [proxy] [events] [streams] [client]` (all of them, in that order,
+// gearbox benchmarks: `node dist/bench/index.js [batch] [pipeline] [proxy] [events] [streams] [client] [memory]` (all of them, in that order,
 // when none is named).
 // Each suite starts its own private Redis (and gears server) on loopback ports and stops them after.
 import { benchBatch } from './batch.js';
 import { benchClient } from './client.js';
 import { benchEvents } from './events.js';
+import { benchMemory } from './memory.js';
 import { benchPipeline } from './pipeline.js';
 import { benchProxy } from './proxy.js';
 import { benchStreams } from './streams.js';
@@ -15,6 +16,7 @@ const SUITES: Record<string, () => Promise<unknown>> = {
   events: benchEvents,
   streams: benchStreams,
   client: benchClient,
+  memory: benchMemory,
 };
 
 const wanted = process.argv.slice(2);

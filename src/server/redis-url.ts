@@ -1,5 +1,5 @@
 // The Redis a gears server proxies to, from a `redis[s]://[[user]:password@]host[:port][/db]` URL.
-import { redactUrl } from '../engine/index.js';
+import { redactUrl, type RedisTls } from '../engine/index.js';
 
 export interface RedisTarget {
   readonly host: string;
@@ -11,6 +11,8 @@ export interface RedisTarget {
   readonly address: string;
   /** rediss://: links to Redis use TLS. */
   readonly tls: boolean;
+  /** The CA and client certificate for TLS links (the system's CAs if absent). */
+  readonly tlsOptions?: RedisTls;
 }
 
 export function parseRedisUrl(url: string): RedisTarget {

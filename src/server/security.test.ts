@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { makeCerts, type TestCerts } from '../../test/support/certs.js';
-import { startRedis, type RedisProcess } from '../../test/support/redis.js';
+import { freePort, startRedis, type RedisProcess } from '../../test/support/redis.js';
+import { Engine } from '../engine/index.js';
+import { gearsCommands } from './rg/index.js';
 import { isLoopback } from './protected-mode.js';
 import { GearsServer } from './server.js';
 
@@ -119,4 +121,35 @@ describe('TLS on the listener', () => {
       /cannot read the TLS certificate \/nonexistent\/cert\.pem \(ENOENT\): check --tls-cert-file/,
     );
   });
+});
+
+test('a rediss:// Redis: proxied commands and RG.* reach it over TLS', async () => {
+  const certs = makeCerts();
+  const port = await freePort();
+  const redis = await startRedis(
+    [
+      ...['--port', '0', '--tls-port', String(port), '--tls-cert-file', certs.certFile],
+      ...['--tls-key-file', certs.keyFile, '--tls-ca-cert-file', certs.caFile],
+    ],
+    port,
+  );
+  const redisUrl = `rediss://127.0.0.1:${port}`;
+  const redisTls = { ca: certs.ca, cert: certs.clientCert, key: certs.clientKey };
+  const engine = await Engine.start({ redisUrl, redisTls, config: { ExecutionThreads: 1 } });
+  const server = new GearsServer({ redisUrl, redisTls, port: 0, commands: gearsCommands(engine) });
+  const client = new Redis({ port: (await server.listen()).port, lazyConnect: true });
+  try {
+    await client.connect();
+    assert.equal(await client.set('via', 'tls'), 'OK');
+    assert.deepEqual(await client.call('RG.JSEXECUTE', "GB('KeysReader', 'via').map((r) => r.value).run()"), [
+      ['tls'],
+      [],
+    ]);
+  } finally {
+    client.disconnect();
+    await server.close();
+    await engine.close();
+    await redis.stop();
+    certs.remove();
+  }
 });

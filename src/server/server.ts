@@ -50,7 +50,7 @@ export class GearsServer {
   private readonly urlCredentials: Credentials | null;
 
   constructor(private readonly opts: GearsServerOptions) {
-    this.target = parseRedisUrl(opts.redisUrl);
+    this.target = { ...parseRedisUrl(opts.redisUrl), tlsOptions: opts.redisTls };
     checkCommandTable(opts.commands);
     this.log = opts.logger ?? childLogger('server');
     this.limits = { ...DEFAULT_CLIENT_LIMITS, ...opts.limits };

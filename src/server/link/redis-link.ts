@@ -4,6 +4,7 @@
 // stateless commands of one user, database and protocol) or dedicated to one client, whose
 // unsolicited frames (pushes, RESP2 pub/sub messages, MONITOR lines) it also relays.
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { childLogger } from '../../log/logger.js';
 import { encodeCommand } from '../resp/encode.js';
 import { type FrameSink, RespScanner } from '../resp/scan.js';
@@ -80,7 +81,9 @@ export class RedisLink implements FrameSink {
     /** The one client of a dedicated link; null for a shared one. */
     private readonly dedicated: LinkOwner | null,
   ) {
-    this.socket = connect({ host: target.host, port: target.port });
+    this.socket = target.tls
+      ? tlsConnect({ host: target.host, port: target.port, ...target.tlsOptions })
+      : connect({ host: target.host, port: target.port });
     this.socket.setNoDelay(true);
     // an address that drops packets would leave commands waiting for the OS timeout (minutes)
     this.socket.setTimeout(CONNECT_TIMEOUT_MS, () => this.fail('ETIMEDOUT'));
