@@ -27,7 +27,7 @@ describe('gearbox CLI', () => {
 
   before(async () => {
     redis = await startRedis();
-    gears = await startGearsProcess(redis.url, ['--password', 'pw', '--log-level', 'warn']);
+    gears = await startGearsProcess(redis.url, ['--password', 'pw', '--log-level', 'error']);
     const client = new Redis(redis.url);
     await client.mset('n:1', '1', 'n:2', '2', 'n:3', '3');
     client.disconnect();
