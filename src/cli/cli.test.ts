@@ -95,4 +95,16 @@ describe('gearbox demo', () => {
     assert.match(stdout, /stopped gears server pid \d+/);
     assert.match(stdout, /stopped redis-server pid \d+/);
   });
+
+  it('--cluster: counts families across a 3-primary cluster and writes the head counts where they belong, then stops everything', async () => {
+    const { stdout, code } = await gearbox('demo', '--cluster');
+    assert.equal(code, 0);
+    assert.match(stdout, /ShardsIDReader: one record per shard\n( {3}[0-9a-f]{40}\n){3}\n/);
+    assert.match(
+      stdout,
+      /counted across shards[^\n]*\n {3}\{"key":"Pibbles","value":1\}\n {3}\{"key":"Sanchez","value":1\}\n {3}\{"key":"Smith","value":3\}/,
+    );
+    assert.match(stdout, /GET Smith -> 3\n {3}GET Sanchez -> 1\n {3}GET Pibbles -> 1/);
+    assert.match(stdout, /stopped redis-server pids \d+, \d+, \d+/);
+  });
 });
