@@ -66,7 +66,11 @@ export class Registration {
 
   /** KeysReader: does a key event concern this registration? */
   wantsKeyEvent(key: string, event: string): boolean {
-    return (this.eventTypes === null || this.eventTypes.has(event)) && this.matches(key);
+    // `new` (notify-keyspace-events n, turned on for stream registrations) only when asked for by
+    // name: RedisGears subscribes to REDISMODULE_NOTIFY_ALL, which leaves it out, so a write that
+    // creates a key fires a registration once, not twice
+    const wanted = this.eventTypes === null ? event !== 'new' : this.eventTypes.has(event);
+    return wanted && this.matches(key);
   }
 
   /**

@@ -32,6 +32,18 @@ describe('KeysReader registrations', () => {
     assert.equal(await s.direct.exists('seen:animal:1'), 0);
   });
 
+  it("a key's creation fires a registration once, even when a stream registration turned on `new` events", async () => {
+    await call('RG.JSEXECUTE', "GB('StreamReader').register('nothing:*')");
+    await call(
+      'RG.JSEXECUTE',
+      "GB().foreach(async (r) => { await execute('RPUSH', 'events', r.event + ' ' + r.key) }).register('once:*')",
+    );
+    await s.client.set('once:1', 'a');
+    await s.client.set('once:1', 'b'); // handled after any event of the first write
+    await waitFor(async () => (await s.direct.lrange('events', 0, -1)).length >= 2, 'both writes');
+    assert.deepEqual(await s.direct.lrange('events', 0, -1), ['set once:1', 'set once:1']);
+  });
+
   it('eventTypes, keyTypes and readValue narrow what fires and what it reads', async () => {
     await call(
       'RG.JSEXECUTE',
