@@ -1,0 +1,18 @@
+import { spawn } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { startRedis, freePort, waitForPort } from '/work/wt-hardening/dist/test/support/redis.js';
+const server = await startRedis();
+const port = await freePort();
+const child = spawn(process.execPath, ['/work/wt-hardening/dist/src/cli/main.js', 'serve', '--redis', server.url, '--port', String(port), '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+child.stderr.on('data', (d) => process.stdout.write('ERR ' + String(d).slice(0, 500)));
+child.on('exit', (code, sig) => console.log('gears exit', code, sig));
+await waitForPort(port);
+const client = new Redis(port, '127.0.0.1');
+client.on('error', (e) => console.log('client error', e.message));
+console.log(await client.call('RG.CONFIGSET', 'MaxQueuedExecutions', '2010'));
+const source = `GB('ShardsIDReader').map(async () => { await new Promise((r) => setTimeout(r, 1)); return 1; }).run()`;
+const ids = await Promise.all(Array.from({ length: 2000 }, () => client.call('RG.JSEXECUTE', source, 'UNBLOCKING')));
+console.log('submitted', ids.length);
+await Promise.all(ids.map((id) => client.call('RG.GETRESULTSBLOCKING', id)));
+console.log('all done');
+client.disconnect(); child.kill(); await server.stop();
