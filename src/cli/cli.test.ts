@@ -27,7 +27,7 @@ describe('gearbox CLI', () => {
 
   before(async () => {
     redis = await startRedis();
-    gears = await startGearsProcess(redis.url, ['--password', 'pw', '--log-level', 'warn']);
+    gears = await startGearsProcess(redis.url, ['--password', 'pw', '--log-level', 'error']);
     const client = new Redis(redis.url);
     await client.mset('n:1', '1', 'n:2', '2', 'n:3', '3');
     client.disconnect();
@@ -94,5 +94,17 @@ describe('gearbox demo', () => {
     assert.match(stdout, /RG\.DUMPEXECUTIONS:\n {5}[0-9a-f]{40}-\d+ {2}done/);
     assert.match(stdout, /stopped gears server pid \d+/);
     assert.match(stdout, /stopped redis-server pid \d+/);
+  });
+
+  it('--cluster: counts families across a 3-primary cluster and writes the head counts where they belong, then stops everything', async () => {
+    const { stdout, code } = await gearbox('demo', '--cluster');
+    assert.equal(code, 0);
+    assert.match(stdout, /ShardsIDReader: one record per shard\n( {3}[0-9a-f]{40}\n){3}\n/);
+    assert.match(
+      stdout,
+      /counted across shards[^\n]*\n {3}\{"key":"Pibbles","value":1\}\n {3}\{"key":"Sanchez","value":1\}\n {3}\{"key":"Smith","value":3\}/,
+    );
+    assert.match(stdout, /GET Smith -> 3\n {3}GET Sanchez -> 1\n {3}GET Pibbles -> 1/);
+    assert.match(stdout, /stopped redis-server pids \d+, \d+, \d+/);
   });
 });

@@ -3,7 +3,7 @@
 import { Redis } from 'ioredis';
 import { startGearsProcess, startRedis } from './processes.js';
 
-const PERSONS: Array<[string, string, number]> = [
+export const PERSONS: Array<[string, string, number]> = [
   ['person:1', 'Rick Sanchez', 70],
   ['person:2', 'Morty Smith', 14],
   ['person:3', 'Summer Smith', 17],
@@ -52,7 +52,7 @@ const FLOWS: Flow[] = [
   },
 ];
 
-function show(title: string, reply: unknown): void {
+export function show(title: string, reply: unknown): void {
   const [results, errors] = reply as [string[], string[]];
   console.log(`\n== ${title}`);
   for (const r of results) console.log(`   ${r}`);

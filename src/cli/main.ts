@@ -6,6 +6,7 @@ import { serverOptions } from './connection.js';
 import { serveCommand } from './serve.js';
 import { runCommand } from './run.js';
 import { demoCommand } from './demo.js';
+import { demoClusterCommand } from './demo-cluster.js';
 import { abortCommand, executionsCommand, registrationsCommand, triggerCommand } from './inspect.js';
 import { watchCommand } from './watch.js';
 
@@ -179,6 +180,7 @@ clientCommand('abort')
 
 command('demo')
   .description('start a private Redis and gears server, run the RedisGears introduction flows, stop both')
-  .action(demoCommand);
+  .option('--cluster', 'a 3-primary Redis Cluster with a gears server per primary: the cluster sections instead')
+  .action((options: { cluster?: boolean }) => (options.cluster ? demoClusterCommand() : demoCommand()));
 
 await program.parseAsync(process.argv);

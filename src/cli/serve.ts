@@ -1,3 +1,4 @@
+import { GearsCluster, refuseReplica } from '../cluster/index.js';
 import { Engine, redactUrl } from '../engine/index.js';
 import { childLogger, setLogLevel, type LogLevel } from '../log/logger.js';
 import {
@@ -69,10 +70,15 @@ export async function startGearsServer(options: ServeOptions): Promise<RunningSe
   const tls = tlsListener(options);
   const limits = clientLimits(options);
   const toRedis = redisTls(options.redis, options);
+  await refuseReplica(options.redis);
   const engine = await Engine.start({
     redisUrl: options.redis,
     redisTls: toRedis,
     config: options.threads ? { ExecutionThreads: options.threads } : undefined,
+  });
+  const cluster = await GearsCluster.attach(engine, { redisUrl: options.redis }).catch(async (err: Error) => {
+    await engine.close();
+    throw err;
   });
   const server = new GearsServer({
     redisUrl: options.redis,
@@ -83,7 +89,7 @@ export async function startGearsServer(options: ServeOptions): Promise<RunningSe
     protectedMode,
     limits,
     password: options.password,
-    commands: gearsCommands(engine),
+    commands: gearsCommands(engine, cluster),
     logger: log,
     writeHooks: syncWriteHooks(engine.registrations),
   });
@@ -91,6 +97,7 @@ export async function startGearsServer(options: ServeOptions): Promise<RunningSe
   try {
     address = await server.listen();
   } catch (err) {
+    await cluster.close();
     await engine.close();
     throw err;
   }
@@ -99,6 +106,7 @@ export async function startGearsServer(options: ServeOptions): Promise<RunningSe
     engine,
     async close() {
       await server.close();
+      await cluster.close();
       await engine.close();
     },
   };

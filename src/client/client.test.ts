@@ -25,6 +25,7 @@ import {
   GearsNotAvailableError,
   GearsScriptError,
   RedisGears,
+  bundleScript,
 } from './index.js';
 
 let redis: RedisProcess;
@@ -248,6 +249,25 @@ describe('script files', () => {
     );
     const result = await client.gears.jsexecute(join(dir, 'main.ts'));
     assert.deepEqual(result.results, ['102', '104', '106']);
+  });
+
+  test("a script's npm imports become requirements (with the project's version range); built-ins do not", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gearbox-script-'));
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ dependencies: { 'left-pad': '^1.3.0' } }));
+    await writeFile(
+      join(dir, 'uses-npm.ts'),
+      "import leftPad from 'left-pad';\nimport { join } from 'node:path';\nimport { GB } from 'gearbox';\nGB('ShardsIDReader').map((id) => leftPad(join(id), 3)).run();\n",
+    );
+    const bundled = await bundleScript(join(dir, 'uses-npm.ts'));
+    assert.deepEqual(bundled.requirements, ['left-pad@^1.3.0']);
+    assert.match(bundled.source, /require\("left-pad"\)/);
+  });
+
+  test("a requirement npm cannot install fails the execution with npm's message", async () => {
+    await assert.rejects(
+      client.gears.jsexecute(KeysReader('n:*').count().run(), { requirements: ['gearbox-no-such-package-xyz@0.0.0'] }),
+      /Could not satisfy requirements gearbox-no-such-package-xyz@0\.0\.0: npm install failed/,
+    );
   });
 
   test('a missing script and one that does not compile are GearsScriptErrors saying where', async () => {

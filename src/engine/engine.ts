@@ -13,9 +13,10 @@ import { redisAddress } from './redis-address.js';
 import { credentialsHint, RedisHealth } from './redis-health.js';
 import { registerRedisTls, tlsOptionsFor, type RedisTls } from './redis-tls.js';
 import { readIdentity, STANDALONE_SHARD_ID, type ShardIdentity } from './identity.js';
+import type { RunReport } from './run-plan.js';
 import { compileSource } from './worker/evaluate.js';
 import { WorkerPool } from './worker/pool.js';
-import type { FromWorker } from './worker/protocol.js';
+import type { FromWorker, JobDistribution } from './worker/protocol.js';
 
 export interface EngineOptions {
   readonly redisUrl: string;
@@ -38,6 +39,21 @@ export interface ExecuteOptions {
   readonly session?: string;
   /** RG.JSEXECUTE ... UPGRADE: replace the session's registrations with the new ones, in one step. */
   readonly upgrade?: boolean;
+  /** Set by the cluster layer for an execution spread over shards (see src/cluster). */
+  readonly distributed?: DistributedRun;
+}
+
+/** This shard's part in an execution that spans shards: one id everywhere, records moved by the job's exchange. */
+export interface DistributedRun {
+  readonly id: string;
+  readonly job: JobDistribution;
+  /**
+   * Called once the local part is done: waits for the other shards and returns their errors, or
+   * throws to end the execution as aborted.
+   */
+  readonly gather?: () => Promise<string[]>;
+  /** Called once the execution has finished, however it ended. */
+  readonly onFinished?: (execution: Execution) => void;
 }
 
 export type ExecuteOutcome =
@@ -72,9 +88,10 @@ export class Engine {
   private readonly log: Logger;
   private readonly redis: Redis;
   private readonly health: RedisHealth;
-  private identity: ShardIdentity = { shardId: STANDALONE_SHARD_ID, clusterMode: false };
+  private identity: ShardIdentity = { shardId: STANDALONE_SHARD_ID, clusterMode: false, keyTag: '' };
   private pool!: WorkerPool;
   private sequence = 0;
+  private readonly abortReasons = new Map<string, string>();
   private peakHeap = 0;
 
   private constructor(private readonly options: EngineOptions) {
@@ -106,6 +123,7 @@ export class Engine {
         if (specs.length) await this.requirements.install(specs);
       },
       redis: this.redis,
+      keyTag: () => this.identity.keyTag,
       log: this.log,
     });
   }
@@ -141,27 +159,36 @@ export class Engine {
 
   /** RG.JSEXECUTE: runs a source; blocking callers get results and errors, UNBLOCKING ones an execution id. */
   async execute(source: string, options: ExecuteOptions = {}): Promise<ExecuteOutcome> {
-    try {
-      compileSource(source, GLOBAL_NAMES);
-    } catch (err) {
-      throw new GearsError((err as Error).message);
-    }
-    await this.health.ready();
-    this.assertQueueRoom();
-    this.registrations.checkName(options.session, options.upgrade === true);
+    await this.check(source, options);
     if (options.requirements?.length) await this.requirements.install(options.requirements);
-    const execution = new Execution(`${this.shardId}-${this.sequence++}`, options.unblocking === true);
+    const distributed = options.distributed;
+    const execution = new Execution(distributed?.id ?? this.nextExecutionId(), options.unblocking === true);
     const sessionKey = this.registrations.newSessionKey();
     let sourceError: string | undefined;
     let installed: Promise<ExecuteOutcome> | undefined;
     this.executions.add(execution);
+    const complete = (report: RunReport) => {
+      if (!distributed?.gather) return execution.complete(report);
+      distributed.gather().then(
+        (errors) => execution.complete({ ...report, errors: [...report.errors, ...errors] }),
+        (err: Error) => execution.abort(err.message),
+      );
+    };
     this.pool.submit(
-      { type: 'run', executionId: execution.id, source, config: this.config.snapshot(), sessionKey },
+      {
+        type: 'run',
+        executionId: execution.id,
+        source,
+        config: this.config.snapshot(),
+        sessionKey,
+        distribution: distributed?.job,
+      },
       {
         onMessage: (message, thread) => {
           if (message.type === 'started') execution.start(message.steps);
           else if (message.type === 'progress') execution.recordsRead = message.recordsRead;
-          else if (message.type === 'done') execution.complete(message.report);
+          else if (message.type === 'done') complete(message.report);
+          else if (message.type === 'aborted') execution.abort(message.message);
           else if (message.type === 'registered') {
             const loaded = {
               source,
@@ -182,9 +209,13 @@ export class Engine {
             execution.fail(message.message);
           }
         },
-        onLost: (reason) => execution.abort(reason === 'aborted' ? undefined : reason),
+        onLost: (reason) => execution.abort(reason === 'aborted' ? this.abortReasons.get(execution.id) : reason),
       },
     );
+    void execution.whenFinished().then(() => {
+      this.abortReasons.delete(execution.id);
+      distributed?.onFinished?.(execution);
+    });
     if (options.unblocking) return { kind: 'id', id: execution.id };
     const stop = () => !execution.finished && this.abort(execution.id);
     options.signal?.addEventListener('abort', stop, { once: true });
@@ -209,6 +240,18 @@ export class Engine {
     const closed = open instanceof OpenGearFunction ? open.run() : open;
     if (!(closed instanceof ClosedGearFunction)) throw new GearsError('Engine.run takes a GearFunction object');
     return this.execute(toSource(closed), options);
+  }
+
+  /** Refuses what cannot run (a source that does not parse, no Redis, a full queue, a bad session) before anything does. */
+  async check(source: string, options: Pick<ExecuteOptions, 'session' | 'upgrade'> = {}): Promise<void> {
+    try {
+      compileSource(source, GLOBAL_NAMES);
+    } catch (err) {
+      throw new GearsError((err as Error).message);
+    }
+    await this.health.ready();
+    this.assertQueueRoom();
+    this.registrations.checkName(options.session, options.upgrade === true);
   }
 
   /** The execution, or a GearsError worded as RedisGears words it. */
@@ -239,11 +282,18 @@ export class Engine {
     return execution;
   }
 
-  abort(id: string): void {
+  /** A fresh execution id: this shard's id and a sequence number, as RedisGears names them. */
+  nextExecutionId(): string {
+    return `${this.shardId}-${this.sequence++}`;
+  }
+
+  /** Stops a running execution; `reason` becomes its error (default: RedisGears' wording). */
+  abort(id: string, reason?: string): void {
     const execution = this.find(id, 'execution does not exist');
     if (execution.finished)
       throw new GearsError(`execution ${id} has already finished (${execution.status}); nothing to abort`);
-    if (!this.pool.abort(id)) execution.abort();
+    if (reason !== undefined) this.abortReasons.set(id, reason);
+    if (!this.pool.abort(id)) execution.abort(reason);
   }
 
   drop(id: string): void {

@@ -5,3 +5,14 @@ export class GearsError extends Error {
     this.name = 'GearsError';
   }
 }
+
+/**
+ * Ends an execution with status `aborted` rather than adding a record error: thrown when the
+ * execution cannot go on as a whole (a shard stopped answering, records could not move).
+ */
+export class ExecutionAbortedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExecutionAbortedError';
+  }
+}

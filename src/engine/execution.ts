@@ -3,6 +3,21 @@ import type { StepInfo } from './worker/protocol.js';
 
 export type ExecutionStatus = 'created' | 'running' | 'done' | 'aborted';
 
+/** What RG.GETEXECUTION shows of an execution, as plain data that can travel to another shard. */
+export interface ExecutionSummary {
+  readonly status: ExecutionStatus;
+  readonly finished: boolean;
+  readonly resultCount: number;
+  readonly errors: readonly string[];
+  readonly steps: readonly StepInfo[];
+  readonly stepDurationsMs: readonly number[];
+  readonly totalMs: number;
+  readonly readMs: number;
+  readonly recordsRead: number;
+  readonly recordsMoved: number;
+  readonly bytesMoved: number;
+}
+
 /** One execution of a gear function on this shard: its status, and once finished its results and errors. */
 export class Execution {
   status: ExecutionStatus = 'created';
@@ -13,6 +28,10 @@ export class Execution {
   recordsRead = 0;
   totalMs = 0;
   readMs = 0;
+  recordsMoved = 0;
+  bytesMoved = 0;
+  /** Ended by an error of the source or the thread rather than by running to its end. */
+  failed = false;
   readonly createdAt = Date.now();
   private readonly settled: Promise<void>;
   private settle!: () => void;
@@ -41,6 +60,7 @@ export class Execution {
   }
 
   complete(report: RunReport): void {
+    if (this.finished) return;
     if (report.interrupted !== undefined) {
       this.errors = report.errors;
       this.recordsRead = report.recordsRead;
@@ -52,10 +72,13 @@ export class Execution {
     this.recordsRead = report.recordsRead;
     this.totalMs = report.totalMs;
     this.readMs = report.readMs;
+    this.recordsMoved = report.recordsMoved ?? 0;
+    this.bytesMoved = report.bytesMoved ?? 0;
     this.finish('done');
   }
 
   fail(message: string): void {
+    if (!this.finished) this.failed = true;
     this.errors = [...this.errors, message];
     this.finish('done');
   }
@@ -70,6 +93,22 @@ export class Execution {
     this.results = [];
     this.errors = [...this.errors, `${cause} (after ${read} read)`];
     this.finish('aborted');
+  }
+
+  summary(): ExecutionSummary {
+    return {
+      status: this.status,
+      finished: this.finished,
+      resultCount: this.results.length,
+      errors: [...this.errors],
+      steps: this.steps,
+      stepDurationsMs: this.stepReports.map((s) => s.durationMs),
+      totalMs: this.totalMs,
+      readMs: this.readMs,
+      recordsRead: this.recordsRead,
+      recordsMoved: this.recordsMoved,
+      bytesMoved: this.bytesMoved,
+    };
   }
 
   private finish(status: ExecutionStatus): void {

@@ -2,7 +2,7 @@
 // RedisGears does: global operations become local work around `collect` (bring records to one
 // shard) and `repartition` (send each record to the shard owning its key). On a single shard
 // those two are pass-throughs; in a cluster they are where records move.
-import type { Callback, Step } from '../model/plan.js';
+import type { Callback, Plan, Step } from '../model/plan.js';
 import { copyZero } from './copy-zero.js';
 import { isThenable } from './operators/operator.js';
 
@@ -63,7 +63,12 @@ export function lowerStep(step: Step): Primitive[] {
     case 'localgroupby':
       return [{ kind: 'localgroupby', extractor: step.extractor, reducer: step.reducer, from }];
     case 'limit':
-      return [{ kind: 'limit', length: step.length, start: step.start, from }];
+      // as RedisGears: each shard keeps its first start+length, the originator then cuts the window
+      return [
+        { kind: 'limit', length: step.length + step.start, start: 0, from },
+        { kind: 'collect', from },
+        { kind: 'limit', length: step.length, start: step.start, from },
+      ];
     case 'collect':
       return [{ kind: 'collect', from }];
     case 'repartition':
@@ -130,4 +135,14 @@ export function lowerStep(step: Step): Primitive[] {
 
 export function lower(steps: readonly Step[]): Primitive[] {
   return steps.flatMap(lowerStep);
+}
+
+/**
+ * A run's primitives. Spread over shards, run() collects the results to the originating shard
+ * unless told `collect: false` (RedisGears appends the same collect step).
+ */
+export function lowerRun(plan: Plan, distributed: boolean): Primitive[] {
+  const primitives = lower(plan.steps);
+  if (distributed && plan.action?.options?.collect !== false) primitives.push({ kind: 'collect', from: 'run' });
+  return primitives;
 }

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Plan, RunOptions } from '../model/plan.js';
-import { lower, type Primitive } from './lower.js';
+import { ExecutionAbortedError } from './errors.js';
+import { lowerRun, type Primitive } from './lower.js';
 import {
   ErrorSink,
   errorMessage,
@@ -18,6 +19,7 @@ export interface RunDeps {
   readonly redis: Redis;
   readonly shardId: string;
   readonly clusterMode?: boolean;
+  /** Moves records between shards; without it the run is local to this shard. */
   readonly exchange?: Exchange;
   readonly profile?: boolean;
   /** The records of one event: when given, they replace what the plan's reader would read. */
@@ -46,6 +48,9 @@ export interface RunReport {
   readonly readMs: number;
   readonly totalMs: number;
   readonly steps: StepReport[];
+  /** Records and bytes sent to other shards (absent outside a cluster). */
+  readonly recordsMoved?: number;
+  readonly bytesMoved?: number;
   /** Why the run stopped before its reader was done, if it did. */
   readonly interrupted?: string;
 }
@@ -56,7 +61,7 @@ const PROGRESS_EVERY_MS = 250;
 export async function runPlan(plan: Plan, deps: RunDeps): Promise<RunReport> {
   const started = performance.now();
   const options: RunOptions = plan.action?.options ?? {};
-  const primitives = lower(plan.steps);
+  const primitives = lowerRun(plan, deps.exchange !== undefined);
   const errors = new ErrorSink();
   const exchange = deps.exchange ?? LOCAL_EXCHANGE;
   const operators = primitives.map((p) => makeOperator(p, errors, exchange));
@@ -114,6 +119,7 @@ export async function runPlan(plan: Plan, deps: RunDeps): Promise<RunReport> {
       await through(next.value, 0);
     }
   } catch (err) {
+    if (err instanceof ExecutionAbortedError) throw err;
     if (!signal?.aborted) errors.add(err);
   }
   if (!signal?.aborted) await finish(operators, steps, profile, through);
@@ -128,6 +134,8 @@ export async function runPlan(plan: Plan, deps: RunDeps): Promise<RunReport> {
     readMs,
     totalMs: performance.now() - started,
     steps,
+    recordsMoved: exchange.stats?.().recordsMoved ?? 0,
+    bytesMoved: exchange.stats?.().bytesMoved ?? 0,
   };
 }
 

@@ -11,10 +11,11 @@ import { probesFor, type Right, rightOf, verdict } from './acl.js';
 import { AuthGate, HELLO_NOAUTH, NOAUTH, parseHello, WRONGPASS } from './auth.js';
 import { AuthFailures } from './auth-failures.js';
 import { ClientBudget, ReadGate } from './client-budget.js';
+import { ClientLinks } from './client-links.js';
 import type { CommandContext, CommandTable } from './commands.js';
 import { type Expect, isErrorFrame } from './link/expect.js';
-import { type LinkLoss, type LinkOwner, RedisLink } from './link/redis-link.js';
-import { type Credentials, sameSetup } from './link/setup.js';
+import type { LinkLoss, LinkOwner, RedisLink } from './link/redis-link.js';
+import type { Credentials } from './link/setup.js';
 import type { SharedLinks } from './link/shared.js';
 import { SUBSCRIBE_COMMANDS } from './pubsub.js';
 import type { RedisTarget } from './redis-url.js';
@@ -75,12 +76,7 @@ export class ClientConnection implements LinkOwner {
   private readonly session: Session;
   private readonly replies = new ClientReplyMode();
   private readonly ctx: CommandContext;
-  /** The client's own link, once it needed one. */
-  private own: RedisLink | null = null;
-  /** The shared link for the session's current setup. */
-  private shared: RedisLink | null = null;
-  /** The link carrying the commands in flight. */
-  private current: RedisLink | null = null;
+  private readonly links: ClientLinks;
   private readonly inbox: Array<Request | ProtocolError> = [];
   private head = 0;
   /** Commands sent to Redis and not answered yet. */
@@ -127,7 +123,7 @@ export class ClientConnection implements LinkOwner {
         address: remoteAddress,
         id,
         authenticated: () => this.gate.authenticated,
-        outputClass: () => (this.own?.state.subscribed ? 'pubsub' : 'normal'),
+        outputClass: () => (this.links.own?.state.subscribed ? 'pubsub' : 'normal'),
         close: () => this.crashed(null),
       },
       deps.log,
@@ -148,7 +144,16 @@ export class ClientConnection implements LinkOwner {
     };
     // opened at once, so a client's first command that needs a connection of its own (a blocking
     // command, MULTI) reaches Redis in the order it was sent relative to other clients' commands
-    if (this.gate.authenticated) this.ownLink();
+    this.links = new ClientLinks({
+      target: deps.target,
+      pool: deps.shared,
+      clientId: id,
+      session: this.session,
+      owner: this,
+      clientSide: this.readGate.as('redis'),
+      opened: (own) => (this.out.peer = own),
+    });
+    if (this.gate.authenticated) this.links.ownLink();
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => deps.log.debug({ err, client: id }, 'client connection error'));
@@ -259,14 +264,11 @@ export class ClientConnection implements LinkOwner {
   /** Forwards a command Redis answers; false if it must wait for the replies in flight on another link. */
   private forward(req: Request): boolean {
     const binding = bindingOf(req);
-    const own = this.own;
-    const shared = this.deps.shared;
     if (req.name === 'client') this.followPause(req);
-    const link =
-      binding === 'any' && (own === null || !own.state.held) && !shared.paused ? this.sharedLink() : this.ownLink();
-    if (link !== this.current) {
+    const link = this.links.forBinding(binding, this.inFlight === 0);
+    if (link !== this.links.current) {
       if (this.inFlight > 0) return false;
-      this.current = link;
+      this.links.current = link;
     }
     const state = link.state;
     const expected = this.replies.next(req, state.inMulti);
@@ -291,38 +293,6 @@ export class ClientConnection implements LinkOwner {
     else if (sub === 'unpause') this.deps.shared.pause(0);
   }
 
-  private sharedLink(): RedisLink {
-    const shared = this.shared;
-    if (
-      shared !== null &&
-      shared.alive &&
-      sameSetup(shared.setup, this.session.setup) &&
-      !(this.inFlight === 0 && shared.stalled)
-    )
-      return shared;
-    return (this.shared = this.deps.shared.get(this.session.setup, this.id));
-  }
-
-  /** The client's own link, replaced when idle and set up for another user, database or protocol. */
-  private ownLink(): RedisLink {
-    const own = this.own;
-    if (own !== null && own.alive && (own.state.held || sameSetup(own.setup, this.session.setup))) return own;
-    if (
-      own !== null &&
-      own.alive &&
-      own.setup.credentials === this.session.credentials &&
-      own.setup.protocol === this.session.protocol
-    ) {
-      own.select(this.session.db);
-      return own;
-    }
-    own?.close();
-    const link = new RedisLink(this.deps.target, { ...this.session.setup }, this);
-    link.clientSide = this.readGate.as('redis');
-    this.out.peer = link;
-    return (this.own = link);
-  }
-
   private run(route: Route, req: Request): void {
     switch (route) {
       case 'table':
@@ -337,7 +307,7 @@ export class ClientConnection implements LinkOwner {
         return this.reset(req);
       case 'quit':
         if (this.replies.next(req, false)) this.reply(ok());
-        this.own?.close();
+        this.links.own?.close();
         return this.end();
       case 'tunnel':
         return this.startTunnel(req);
@@ -348,7 +318,7 @@ export class ClientConnection implements LinkOwner {
 
   /** Sends a command whose outcome later commands depend on; they wait for its reply. */
   private barrierSend(link: RedisLink, expect: Expect, req: Request, bytes: Buffer = bytesOf(req)): boolean {
-    this.current = link;
+    this.links.current = link;
     if (!this.replies.next(req, link.state.inMulti)) {
       link.send(this, null, bytes);
       return false;
@@ -376,7 +346,7 @@ export class ClientConnection implements LinkOwner {
       return;
     }
     this.pendingCredentials = { username, password: args[args.length - 1], fromUrl: false };
-    if (!this.barrierSend(this.ownLink(), 'auth', req)) this.settle('auth', Buffer.from('+OK\r\n'));
+    if (!this.barrierSend(this.links.ownLink(), 'auth', req)) this.settle('auth', Buffer.from('+OK\r\n'));
   }
 
   private authenticated(credentials: Credentials | null): void {
@@ -411,7 +381,7 @@ export class ClientConnection implements LinkOwner {
       if (this.replies.next(req, false)) this.reply(HELLO_NOAUTH);
       return;
     }
-    const link = this.ownLink();
+    const link = this.links.ownLink();
     if (parsed.setname !== undefined) {
       parts.push('SETNAME', parsed.setname);
       link.state.sticky = true;
@@ -424,13 +394,13 @@ export class ClientConnection implements LinkOwner {
 
   /** SELECT on a shared link is undone right after, so the link stays in its database for the others. */
   private select(req: Request): void {
-    const own = this.own;
+    const own = this.links.own;
     this.pendingDb = Number(req.args[0]?.toString());
     if (own !== null && own.state.held) {
       if (!this.barrierSend(own, 'select', req)) this.settle('select', Buffer.from('+OK\r\n'));
       return;
     }
-    const link = this.sharedLink();
+    const link = this.links.sharedLink(this.inFlight === 0);
     if (!this.barrierSend(link, 'select', req)) return;
     link.send(null, 'drop', encodeCommand(['SELECT', String(link.setup.db)]));
     // the idle own link follows at once, so a later blocking command or MULTI finds it ready
@@ -439,7 +409,7 @@ export class ClientConnection implements LinkOwner {
 
   /** RESET: Redis resets the client's own link if it holds state; otherwise there is nothing on Redis to reset. */
   private reset(req: Request): void {
-    const own = this.own;
+    const own = this.links.own;
     if (own !== null && own.alive && own.state.held) {
       this.barrierSend(own, 'reset', req);
       // RESET selects db 0 on Redis: put the Redis URL's database back
@@ -457,12 +427,11 @@ export class ClientConnection implements LinkOwner {
     this.gate.reset();
     this.replies.reset();
     this.reader.authenticated = this.gate.authenticated;
-    const own = this.own;
+    const own = this.links.own;
     if (own !== null) {
       if (own.state.held) own.setup.credentials = null;
       else {
-        own.close();
-        this.own = null;
+        this.links.dropOwn();
       }
       own.setup.db = this.deps.target.db;
       own.setup.protocol = 2;
@@ -486,7 +455,7 @@ export class ClientConnection implements LinkOwner {
         this.authFailed(credentials.username);
       return;
     }
-    const own = this.own;
+    const own = this.links.own;
     switch (expect) {
       case 'auth':
         return this.authenticatedBy(own, this.pendingCredentials);
@@ -497,7 +466,7 @@ export class ClientConnection implements LinkOwner {
         return;
       case 'select':
         this.session.change({ db: this.pendingDb });
-        if (own !== null && this.current === own) own.setup.db = this.pendingDb;
+        if (own !== null && this.links.current === own) own.setup.db = this.pendingDb;
         return;
       case 'reset':
         return this.wasReset();
@@ -513,14 +482,13 @@ export class ClientConnection implements LinkOwner {
     if (own === null) return;
     own.setup.credentials = credentials;
     if (own.unselected && !own.state.held) {
-      own.close();
-      this.own = null;
+      this.links.dropOwn();
     }
   }
 
   /** RG.*: refused where Redis would refuse a command, then checked against the user's ACL, then run. */
   private table(req: Request): void {
-    const own = this.own;
+    const own = this.links.own;
     const silent = !this.replies.next(req, own?.state.inMulti ?? false);
     // Redis still waits to silence the next command it sees: let it be a PING nobody reads
     if (silent && this.replies.consumedSkip && own !== null) own.send(null, null, PING);
@@ -543,8 +511,8 @@ export class ClientConnection implements LinkOwner {
     const probes = probesFor(right, this.session.credentials !== null);
     if (probes.length === 0) return this.execute(req, silent);
     // the shared link of the client's setup runs as the client's user and never has replies turned off
-    const link = this.sharedLink();
-    this.current = link;
+    const link = this.links.sharedLink(this.inFlight === 0);
+    this.links.current = link;
     this.probing = { req, right, answers: [], silent };
     this.busy = true;
     for (const p of probes) {
@@ -601,7 +569,7 @@ export class ClientConnection implements LinkOwner {
    */
   private startTunnel(req: Request): void {
     this.replies.next(req, false);
-    const link = this.ownLink();
+    const link = this.links.ownLink();
     link.state.sticky = true;
     this.deaf = true;
     const later = this.inbox.slice(this.head);
@@ -664,9 +632,7 @@ export class ClientConnection implements LinkOwner {
 
   lost(link: RedisLink, pending: number, loss: LinkLoss): void {
     this.releaseHold();
-    if (link === this.own) this.own = null;
-    if (link === this.shared) this.shared = null;
-    if (link === this.current) this.current = null;
+    this.links.forget(link);
     if (link === this.tunnel || (loss.connected && !loss.refused && (pending > 0 || link.state.held))) {
       // Redis closed or killed a connection that held this client's state or carried its commands: as
       // on Redis, the client's connection closes, and its library reconnects and restores what it needs.
@@ -703,8 +669,7 @@ export class ClientConnection implements LinkOwner {
 
   private closed(): void {
     this.deaf = this.ended = true;
-    this.own?.close();
-    this.own = null;
+    this.links.dropOwn();
     this.abort?.abort(new Error('client connection closed'));
     this.deps.onClose(this);
   }

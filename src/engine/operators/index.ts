@@ -3,7 +3,7 @@ import { perRecord } from './per-record.js';
 import { accumulate, batchGroupBy, distinct, limit, localGroupBy, sort } from './stateful.js';
 import type { ErrorSink, Operator } from './operator.js';
 
-export { ErrorSink, errorMessage, isThenable, type Operator, type Batch } from './operator.js';
+export { ErrorSink, errorMessage, fold, isThenable, type Operator, type Batch } from './operator.js';
 export { compareRecords } from './stateful.js';
 
 /**
@@ -13,6 +13,10 @@ export { compareRecords } from './stateful.js';
 export interface Exchange {
   collect(from: string): Operator;
   repartition(extractor: (r: any) => unknown, errors: ErrorSink, from: string): Operator;
+  /** Releases what the exchange holds once the run is over. */
+  close?(): Promise<void>;
+  /** Records and bytes this shard sent to others, for RG.GETEXECUTION. */
+  stats?(): { recordsMoved: number; bytesMoved: number };
 }
 
 const passThrough: Operator = { push: (batch) => batch, finish: () => [] };

@@ -30,6 +30,8 @@ export interface RegistrationsDeps {
   readonly installRequirements: (specs: readonly string[]) => Promise<void>;
   /** The engine's own connection, for storing registrations. */
   readonly redis: Redis;
+  /** The shard's hash tag in a cluster (src/engine/identity.ts), so the stored registrations stay on the shard. */
+  readonly keyTag: () => string;
   readonly log: Logger;
 }
 
@@ -55,7 +57,7 @@ export class Registrations {
   private readonly store: RegistrationStore;
 
   constructor(private readonly deps: RegistrationsDeps) {
-    this.store = new RegistrationStore(deps.redis, deps.log);
+    this.store = new RegistrationStore(deps.redis, deps.log, deps.keyTag);
     this.keyEvents = new KeyEventSource(deps.redisUrl, deps.db, this.registry, deps.log);
     this.sources = {
       KeysReader: this.keyEvents,

@@ -7,7 +7,8 @@ import type { Logger } from '../../log/logger.js';
 import { INTERNAL_PREFIX } from '../readers/index.js';
 import type { Session } from './registry.js';
 
-export const SESSIONS_KEY = `${INTERNAL_PREFIX}sessions`;
+/** `__gearbox:sessions`; in a cluster `__gearbox:{tag}:sessions`, on the shard that owns the tag. */
+export const sessionsKey = (keyTag = ''): string => `${INTERNAL_PREFIX}${keyTag ? `${keyTag}:` : ''}sessions`;
 const WATCH_EVERY_MS = 1000;
 
 export interface StoredSession {
@@ -33,10 +34,15 @@ export class RegistrationStore {
   constructor(
     private readonly redis: Redis,
     private readonly log: Logger,
+    private readonly keyTag: () => string = () => '',
   ) {}
 
+  private get key(): string {
+    return sessionsKey(this.keyTag());
+  }
+
   async load(): Promise<StoredSession[]> {
-    const all = await this.redis.hgetall(SESSIONS_KEY);
+    const all = await this.redis.hgetall(this.key);
     const sessions: StoredSession[] = [];
     for (const [name, text] of Object.entries(all)) {
       try {
@@ -50,11 +56,11 @@ export class RegistrationStore {
   }
 
   save(session: Session): void {
-    this.write(() => this.redis.hset(SESSIONS_KEY, session.name, stored(session)), session.name);
+    this.write(() => this.redis.hset(this.key, session.name, stored(session)), session.name);
   }
 
   delete(name: string): void {
-    this.write(() => this.redis.hdel(SESSIONS_KEY, name), name);
+    this.write(() => this.redis.hdel(this.key, name), name);
   }
 
   /** Writes `live()` back whenever the key is gone while sessions exist (FLUSHALL, a DEL, a new empty Redis). */
@@ -62,12 +68,12 @@ export class RegistrationStore {
     this.timer = setInterval(() => {
       const sessions = live();
       if (sessions.length === 0 || this.redis.status !== 'ready') return;
-      this.redis.exists(SESSIONS_KEY).then(
+      this.redis.exists(this.key).then(
         (n) => {
           if (n === 1) return;
           this.log.info(
             { sessions: sessions.length },
-            `${SESSIONS_KEY} is gone (FLUSHALL?); writing the live registrations back`,
+            `${this.key} is gone (FLUSHALL?); writing the live registrations back`,
           );
           for (const session of live()) this.save(session);
         },

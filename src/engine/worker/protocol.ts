@@ -17,11 +17,23 @@ export interface WorkerSetup {
   readonly redisTls?: RedisTls;
 }
 
+/**
+ * How a job takes part in an execution spread over shards, set by the cluster layer: `module` is the
+ * URL of a module whose `createExchange(setup, executionId)` returns the Exchange that moves records
+ * (the engine loads it by URL so that it never imports the cluster layer), `lowestSlot` feeds hashtag().
+ */
+export interface JobDistribution {
+  readonly module: string;
+  readonly setup: unknown;
+  readonly lowestSlot: number;
+}
+
 export interface RunJob {
   readonly type: 'run';
   readonly executionId: string;
   readonly source: string;
   readonly config: Record<string, number | boolean | string>;
+  readonly distribution?: JobDistribution;
   /** When the source registers, the thread keeps its functions (and its scope) under this key. */
   readonly sessionKey?: string;
 }
@@ -76,6 +88,7 @@ export type FromWorker =
   | { readonly type: 'progress'; readonly executionId: string; readonly recordsRead: number }
   | { readonly type: 'done'; readonly executionId: string; readonly report: RunReport }
   | { readonly type: 'failed'; readonly executionId: string; readonly message: string }
+  | { readonly type: 'aborted'; readonly executionId: string; readonly message: string }
   /** The thread is over its memory cap: the execution fails and the thread must be replaced. */
   | { readonly type: 'exhausted'; readonly executionId: string; readonly message: string }
   | { readonly type: 'registered'; readonly executionId: string; readonly plans: RegisteredPlan[] }

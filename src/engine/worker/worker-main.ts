@@ -4,8 +4,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Plan } from '../../model/plan.js';
 import { createRuntime } from '../../runtime/index.js';
-import { lower } from '../lower.js';
-import { errorMessage } from '../operators/index.js';
+import { ExecutionAbortedError } from '../errors.js';
+import { lowerRun } from '../lower.js';
+import { errorMessage, type Exchange } from '../operators/index.js';
 import { runPlan, type RunReport } from '../run-plan.js';
 import { ensureReady, openRedis, transactionLink } from './links.js';
 import type { EventsJob, FromWorker, RunJob, SessionJob, ToWorker, WorkerSetup } from './protocol.js';
@@ -59,7 +60,7 @@ async function runJob(job: RunJob): Promise<void> {
   const runtime = createRuntime({
     redis: { call: (command, ...args) => link.call(command, ...(args as string[])) },
     transactions: transactionLink((transactions ??= openRedis(setup.redisUrl, 'gearbox-atomic'))),
-    lowestSlot: () => setup.lowestSlot,
+    lowestSlot: () => job.distribution?.lowestSlot ?? setup.lowestSlot,
     config: () => job.config,
     log: (level, message) => post({ type: 'log', level, message, executionId: job.executionId }),
     onClose: (plan) => {
@@ -99,7 +100,8 @@ async function runJob(job: RunJob): Promise<void> {
       message: `a source may close one function with run(); this one closed ${runs.length}`,
     });
   const plan = runs[0];
-  post({ type: 'started', executionId: job.executionId, steps: describeSteps(lower(plan.steps)) });
+  const exchange = job.distribution ? await loadExchange(job) : undefined;
+  post({ type: 'started', executionId: job.executionId, steps: describeSteps(lowerRun(plan, exchange !== undefined)) });
   const loss = redisLoss();
   let report: RunReport;
   try {
@@ -107,12 +109,17 @@ async function runJob(job: RunJob): Promise<void> {
       redis,
       shardId: setup.shardId,
       clusterMode: setup.clusterMode,
+      exchange,
       profile: job.config.ProfileExecutions === true,
       onProgress: (recordsRead) => post({ type: 'progress', executionId: job.executionId, recordsRead }),
       signal: loss.signal,
     });
+  } catch (err) {
+    if (!(err instanceof ExecutionAbortedError)) throw err;
+    return post({ type: 'aborted', executionId: job.executionId, message: err.message });
   } finally {
     loss.stop();
+    await exchange?.close?.();
   }
   try {
     post({ type: 'done', executionId: job.executionId, report });
@@ -120,6 +127,15 @@ async function runJob(job: RunJob): Promise<void> {
     // some result is not data (a function, say, with convertToStr off): drop those, say why
     post({ type: 'done', executionId: job.executionId, report: cloneableReport(report) });
   }
+}
+
+/** The cluster layer's Exchange for this job, loaded by URL (see JobDistribution). */
+async function loadExchange(job: RunJob): Promise<Exchange> {
+  const distribution = job.distribution!;
+  const module = (await import(distribution.module)) as {
+    createExchange(setup: unknown, executionId: string): Exchange;
+  };
+  return module.createExchange(distribution.setup, job.executionId);
 }
 
 function cloneableReport(report: RunReport): RunReport {

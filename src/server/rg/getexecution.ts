@@ -1,4 +1,5 @@
-import type { Engine, Execution } from '../../engine/index.js';
+import type { GearsCluster } from '../../cluster/index.js';
+import type { Engine, ExecutionSummary } from '../../engine/index.js';
 import type { CommandHandler } from '../commands.js';
 import { ErrorReply, wrongArity, type Reply } from '../resp/reply.js';
 import { replying, text } from './values.js';
@@ -6,12 +7,12 @@ import { replying, text } from './values.js';
 const ms = (value: number) => Math.round(value);
 
 /** One shard's plan as RedisGears 1.2 shows it; steps last first, per-step durations only when profiling. */
-export function describeExecution(shardId: string, execution: Execution, profile: boolean): Reply {
+export function describeExecution(shardId: string, execution: ExecutionSummary, profile: boolean): Reply {
   const steps = execution.steps.map((step, i) => [
     'type',
     step.type,
     'duration',
-    profile ? ms(execution.stepReports[i]?.durationMs ?? 0) : 0,
+    profile ? ms(execution.stepDurationsMs[i] ?? 0) : 0,
     'name',
     step.name,
     'arg',
@@ -29,7 +30,7 @@ export function describeExecution(shardId: string, execution: Execution, profile
       'shards_completed',
       0,
       'results',
-      execution.finished ? execution.results.length : -1,
+      execution.finished ? execution.resultCount : -1,
       'errors',
       execution.finished ? [...execution.errors] : [],
       'total_duration',
@@ -40,22 +41,31 @@ export function describeExecution(shardId: string, execution: Execution, profile
       steps.reverse(),
       'records_read',
       execution.recordsRead,
+      'records_moved',
+      execution.recordsMoved,
+      'bytes_moved',
+      execution.bytesMoved,
     ],
   ];
 }
 
 /** RG.GETEXECUTION <id> [SHARD|CLUSTER] */
 export const getexecution =
-  (engine: Engine): CommandHandler =>
+  (engine: Engine, cluster?: GearsCluster): CommandHandler =>
   (args) => {
     if (args.length < 1 || args.length > 2) throw wrongArity('rg.getexecution');
     const locality = text(args[1]).toUpperCase();
     if (locality !== '' && locality !== 'SHARD' && locality !== 'CLUSTER')
       throw new ErrorReply('ERR unknown subcommand');
-    if (locality === 'CLUSTER' && !engine.clusterMode)
+    if (locality === 'CLUSTER' && !cluster?.enabled)
       throw new ErrorReply('ERR no cluster detected - use `RG.GETEXECUTION <id> [SHARD]` instead');
+    const profile = engine.config.get('ProfileExecutions');
+    if (locality === 'CLUSTER')
+      return replying(async () =>
+        (await cluster!.describe(text(args[0]))).map((s) => describeExecution(s.shardId, s.summary, profile)),
+      );
     return replying(() => {
       const execution = engine.find(text(args[0]));
-      return [describeExecution(engine.shardId, execution, engine.config.get('ProfileExecutions'))];
+      return [describeExecution(engine.shardId, execution.summary(), profile)];
     });
   };

@@ -1,3 +1,4 @@
+import type { GearsCluster } from '../../cluster/index.js';
 import type { Engine } from '../../engine/index.js';
 import type { CommandHandler, CommandTable } from '../commands.js';
 import { configget, configset } from './config.js';
@@ -14,7 +15,8 @@ import {
 } from './registrations.js';
 import { trigger, triggeronkey } from './trigger.js';
 
-const COMMANDS: Record<string, (engine: Engine) => CommandHandler> = {
+// In a cluster, the commands that span shards go through the cluster layer (src/cluster).
+const COMMANDS: Record<string, (engine: Engine, cluster?: GearsCluster) => CommandHandler> = {
   'rg.jsexecute': jsexecute,
   'rg.getresults': getresults,
   'rg.getresultsblocking': getresultsblocking,
@@ -37,7 +39,7 @@ const COMMANDS: Record<string, (engine: Engine) => CommandHandler> = {
   'rg.triggeronkey': triggeronkey,
 };
 
-/** The RG.* commands of a gears server, bound to its engine. */
-export function gearsCommands(engine: Engine): CommandTable {
-  return new Map(Object.entries(COMMANDS).map(([name, make]) => [name, make(engine)]));
+/** The RG.* commands of a gears server, bound to its engine (and its place in a cluster, if any). */
+export function gearsCommands(engine: Engine, cluster?: GearsCluster): CommandTable {
+  return new Map(Object.entries(COMMANDS).map(([name, make]) => [name, make(engine, cluster)]));
 }

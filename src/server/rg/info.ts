@@ -1,6 +1,8 @@
+import type { GearsCluster } from '../../cluster/index.js';
 import type { Engine } from '../../engine/index.js';
 import type { CommandHandler } from '../commands.js';
 import { ok } from '../resp/reply.js';
+import { replying } from './values.js';
 
 /** RG.JSSTATS: the JavaScript runtime's memory, as RG.PYSTATS reports Python's. */
 export const jsstats =
@@ -29,14 +31,44 @@ export const jsdumpreqs =
         [],
       ]);
 
-/** RG.INFOCLUSTER: outside a cluster, RedisGears answers this bulk string. */
+/** RG.INFOCLUSTER in RedisGears 1.2's shape; outside a cluster, RedisGears answers the bulk string 'no cluster mode'. */
 export const infocluster =
-  (_engine: Engine): CommandHandler =>
+  (_engine: Engine, cluster?: GearsCluster): CommandHandler =>
   () =>
-    'no cluster mode';
+    replying(async () => {
+      const info = cluster?.enabled ? await cluster.info() : null;
+      if (!info) return 'no cluster mode';
+      return [
+        'MyId',
+        info.myId,
+        'MyRunId',
+        info.myRunId,
+        info.shards.map((s) => [
+          'id',
+          s.id,
+          'ip',
+          s.host,
+          'port',
+          s.port,
+          'unixSocket',
+          'None',
+          'runid',
+          s.runId,
+          'minHslot',
+          s.minSlot,
+          'maxHslot',
+          s.maxSlot,
+          'pendingMessages',
+          s.pendingMessages,
+        ]),
+      ];
+    });
 
-/** RG.REFRESHCLUSTER */
+/** RG.REFRESHCLUSTER: reads the cluster's topology from Redis again. */
 export const refreshcluster =
-  (_engine: Engine): CommandHandler =>
+  (_engine: Engine, cluster?: GearsCluster): CommandHandler =>
   () =>
-    ok();
+    replying(async () => {
+      if (cluster?.enabled) await cluster.refresh();
+      return ok();
+    });

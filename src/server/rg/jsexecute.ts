@@ -1,3 +1,4 @@
+import type { GearsCluster } from '../../cluster/index.js';
 import type { Engine } from '../../engine/index.js';
 import type { CommandHandler } from '../commands.js';
 import { ErrorReply, ok, wrongArity } from '../resp/reply.js';
@@ -42,14 +43,14 @@ export function parseExecuteArgs(args: Buffer[]): ExecuteArgs {
  * are npm-installed first, then reachable with require(). A source that only registers replies OK.
  */
 export const jsexecute =
-  (engine: Engine): CommandHandler =>
+  (engine: Engine, cluster?: GearsCluster): CommandHandler =>
   (args, ctx) => {
     if (args.length < 1) throw wrongArity('rg.jsexecute');
     const { source, ...options } = parseExecuteArgs(args);
     // a blocking execution is for its client alone: if the client goes away, nobody will read it
     const signal = options.unblocking ? undefined : ctx.signal;
     return replying(async () => {
-      const outcome = await engine.execute(source, { ...options, signal });
+      const outcome = await (cluster ?? engine).execute(source, { ...options, signal });
       if (outcome.kind === 'id') return outcome.id;
       if (outcome.kind === 'registered') return ok();
       return resultsAndErrors(outcome.results, outcome.errors);

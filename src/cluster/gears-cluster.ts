@@ -1,0 +1,379 @@
+// A gears server's place in a Redis Cluster: learns the topology from Redis, keeps a heartbeat,
+// reads its inbox, fans executions out to the other shards and answers theirs. Outside a cluster
+// it hands everything to the engine as is.
+import type { Cluster, Redis } from 'ioredis';
+import {
+  GearsError,
+  type Engine,
+  type ExecuteOptions,
+  type ExecuteOutcome,
+  type ExecutionSummary,
+  type JobDistribution,
+} from '../engine/index.js';
+import { childLogger, type Logger } from '../log/logger.js';
+import type { ExchangeSetup } from './exchange.js';
+import { clusterLink, localLink } from './links.js';
+import { Mailbox } from './mailbox.js';
+import type { Message, RunPlan } from './messages.js';
+import { BEAT_MS, Heartbeat, newRunId, readRunIds } from './presence.js';
+import { PeerTracker } from './tracker.js';
+import {
+  describeShard,
+  highestSlot,
+  lowestSlot,
+  parseClusterNodes,
+  shardAddress,
+  type Shard,
+  type Topology,
+} from './topology.js';
+
+const EXCHANGE_MODULE = new URL('./exchange.js', import.meta.url).href;
+const REFRESH_MS = 2000;
+
+export interface ClusterOptions {
+  readonly redisUrl: string;
+  readonly logger?: Logger;
+}
+
+export interface ShardInfo {
+  readonly id: string;
+  readonly host: string;
+  readonly port: number;
+  readonly runId: string | null;
+  readonly minSlot: number;
+  readonly maxSlot: number;
+  readonly pendingMessages: number;
+}
+
+export interface ClusterInfo {
+  readonly myId: string;
+  readonly myRunId: string;
+  readonly shards: readonly ShardInfo[];
+}
+
+export interface ShardExecution {
+  readonly shardId: string;
+  readonly summary: ExecutionSummary;
+}
+
+/** Refusing to attach to a replica: a gears server there could not write. */
+export class ReplicaError extends Error {}
+
+/**
+ * Refuses a Redis that is a replica, before anything starts on it; a Redis that cannot be reached
+ * yet is left to the engine, which waits for it.
+ */
+export async function refuseReplica(redisUrl: string): Promise<void> {
+  const redis = localLink(redisUrl, 'gearbox-check');
+  try {
+    await assertPrimary(redis, redisUrl);
+  } catch (err) {
+    if (err instanceof ReplicaError) throw err;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function assertPrimary(redis: Redis, redisUrl: string): Promise<void> {
+  const info = String(await redis.info('replication'));
+  if (/role:slave/.test(info))
+    throw new ReplicaError(
+      `the Redis at ${redisUrl} is a replica: point --redis at a primary (a gears server runs beside each primary)`,
+    );
+}
+
+export class GearsCluster {
+  private topology: Topology | undefined;
+  private readonly runId = newRunId();
+  private readonly trackers = new Map<string, PeerTracker>();
+  private readonly describing = new Map<string, (summary: ShardExecution | null) => void>();
+  private requests = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private heartbeat: Heartbeat | undefined;
+  private mailbox: Mailbox | undefined;
+  private cluster: Cluster | undefined;
+
+  private constructor(
+    private readonly engine: Engine,
+    private readonly options: ClusterOptions,
+    private readonly redis: Redis,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Attaches to the Redis the engine runs on. In a cluster: checks it is a primary, reads the
+   * topology, starts the heartbeat and the inbox. Outside one, only the primary check applies.
+   */
+  static async attach(engine: Engine, options: ClusterOptions): Promise<GearsCluster> {
+    const redis = localLink(options.redisUrl, 'gearbox-cluster');
+    const log = options.logger ?? childLogger('cluster');
+    const gears = new GearsCluster(engine, options, redis, log);
+    try {
+      await gears.join();
+    } catch (err) {
+      if (err instanceof ReplicaError) {
+        await gears.close();
+        throw err;
+      }
+      // Redis is not there yet: the engine waits for it too (src/engine/engine.ts), so join once it is
+      log.warn({ err: (err as Error).message }, `cannot reach Redis at ${options.redisUrl} yet; will retry`);
+      redis.once('ready', () => void gears.join().catch((e: Error) => log.error({ err: e.message }, 'cannot join')));
+    }
+    return gears;
+  }
+
+  private async join(): Promise<void> {
+    await assertPrimary(this.redis, this.options.redisUrl);
+    if (/cluster_enabled:1/.test(String(await this.redis.info('cluster')))) await this.start();
+  }
+
+  get enabled(): boolean {
+    return this.topology !== undefined;
+  }
+
+  private get myId(): string {
+    return this.topology!.myId;
+  }
+
+  private get me(): Shard | undefined {
+    return this.topology?.shards.find((s) => s.id === this.topology!.myId);
+  }
+
+  private async start(): Promise<void> {
+    const topology = await this.refresh();
+    this.cluster = clusterLink(this.options.redisUrl, topology.shards, 'gearbox-cluster');
+    this.heartbeat = new Heartbeat(this.redis, this.runId, () => this.me?.tag);
+    await this.heartbeat.start();
+    this.mailbox = new Mailbox(
+      localLink(this.options.redisUrl, 'gearbox-inbox'),
+      this.cluster,
+      () => this.me?.tag,
+      () => this.engine.config.get('SendMsgRetries'),
+      (message) => this.handle(message),
+      this.log,
+    );
+    await this.mailbox.start();
+    this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_MS);
+    this.timer.unref();
+  }
+
+  /** Reads the topology from Redis again (RG.REFRESHCLUSTER, and every few seconds). */
+  async refresh(): Promise<Topology> {
+    const topology = parseClusterNodes(String(await this.redis.call('CLUSTER', 'NODES')));
+    if (topology.myRole === 'replica')
+      this.log.warn(
+        'the Redis this gears server is attached to became a replica; it serves no executions until promoted',
+      );
+    this.topology = topology;
+    return topology;
+  }
+
+  /** RG.INFOCLUSTER's content; null outside a cluster. */
+  async info(): Promise<ClusterInfo | null> {
+    if (!this.topology || !this.cluster) return null;
+    const { shards, myId } = await this.refresh();
+    const runIds = await readRunIds(this.cluster, shards);
+    return {
+      myId,
+      myRunId: this.runId,
+      shards: shards.map((s) => ({
+        id: s.id,
+        host: s.host,
+        port: s.port,
+        runId: runIds.get(s.id) ?? null,
+        minSlot: lowestSlot(s),
+        maxSlot: highestSlot(s),
+        pendingMessages: this.mailbox!.pendingTo(s.id),
+      })),
+    };
+  }
+
+  /** RG.JSEXECUTE: in a cluster the source runs on every shard under one execution id. */
+  async execute(source: string, options: ExecuteOptions = {}): Promise<ExecuteOutcome> {
+    if (!this.topology) return this.engine.execute(source, options);
+    await this.engine.check(source, options);
+    const topology = await this.refresh();
+    if (topology.myRole === 'replica' || !this.me)
+      throw new GearsError(
+        `this gears server's Redis serves no slots as a primary: send the function to a primary's gears server`,
+      );
+    const runIds = await this.liveRunIds(topology.shards);
+    const missing = topology.shards.find((s) => !runIds.get(s.id));
+    if (missing)
+      throw new GearsError(
+        `${describeShard(missing)} has no gears server: start one with \`gearbox serve --redis redis://${shardAddress(missing)}\` (every primary needs one)`,
+      );
+    const plan: RunPlan = {
+      id: this.engine.nextExecutionId(),
+      originator: topology.myId,
+      shards: topology.shards,
+      runIds: Object.fromEntries(runIds) as Record<string, string>,
+    };
+    const peers = plan.shards.filter((s) => s.id !== plan.originator);
+    const tracker = new PeerTracker(
+      peers,
+      plan.runIds,
+      this.cluster!,
+      this.engine.config.get('ExecutionMaxIdleTime'),
+      (reason) => this.abortLocal(plan.id, reason),
+    );
+    this.trackers.set(plan.id, tracker);
+    const ended = (reason: string) => {
+      this.forget(plan.id, tracker);
+      for (const peer of tracker.pending) void this.post(peer, { type: 'abort', from: this.myId, id: plan.id, reason });
+    };
+    try {
+      const { requirements, session, upgrade } = options;
+      const message: Message = { type: 'run', from: this.myId, plan, source, requirements, session, upgrade };
+      await Promise.all(peers.map((peer) => this.mailbox!.send(peer, message)));
+      const outcome = await this.engine.execute(source, {
+        ...options,
+        distributed: {
+          id: plan.id,
+          job: this.jobFor(plan),
+          gather: () => tracker.wait(),
+          onFinished: (execution) => {
+            // a source that only registers ends here at once while the others still install it: only a
+            // failure here stops them
+            if (execution.status === 'aborted' || execution.failed)
+              ended(execution.errors.at(-1) ?? 'the originating shard ended the execution');
+            else if (tracker.pending.length === 0) this.forget(plan.id, tracker);
+          },
+        },
+      });
+      if (outcome.kind === 'registered') {
+        // registered here: reply once every shard has its registrations too
+        await tracker.wait().finally(() => this.forget(plan.id, tracker));
+      }
+      return outcome;
+    } catch (err) {
+      ended((err as Error).message);
+      throw err instanceof GearsError ? err : new GearsError((err as Error).message);
+    }
+  }
+
+  /**
+   * Every shard's gears server run id. A missing one is read again after a heartbeat, since a
+   * FLUSHALL removes the keys that the servers write back within a beat.
+   */
+  private async liveRunIds(shards: readonly Shard[]): Promise<Map<string, string | null>> {
+    const runIds = await readRunIds(this.cluster!, shards);
+    if (shards.every((s) => runIds.get(s.id))) return runIds;
+    await new Promise((r) => setTimeout(r, BEAT_MS + 100));
+    return readRunIds(this.cluster!, shards);
+  }
+
+  /** RG.GETEXECUTION <id> CLUSTER: every shard's view of the execution (shards that do not know it are left out). */
+  async describe(id: string): Promise<ShardExecution[]> {
+    const local = this.engine.find(id);
+    const mine: ShardExecution = { shardId: this.engine.shardId, summary: local.summary() };
+    if (!this.topology) return [mine];
+    const peers = this.topology.shards.filter((s) => s.id !== this.myId);
+    const theirs = await Promise.all(peers.map((peer) => this.ask(peer, id)));
+    return [mine, ...theirs.filter((s): s is ShardExecution => s !== null)];
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.heartbeat?.stop();
+    await this.mailbox?.stop();
+    this.cluster?.disconnect();
+    this.redis.disconnect();
+  }
+
+  private jobFor(plan: RunPlan): JobDistribution {
+    const me = plan.shards.find((s) => s.id === this.myId)!;
+    const setup: ExchangeSetup = {
+      self: this.myId,
+      originator: plan.originator,
+      shards: plan.shards,
+      runIds: plan.runIds,
+      redisUrl: this.options.redisUrl,
+      idleMs: this.engine.config.get('ExecutionMaxIdleTime'),
+      retries: this.engine.config.get('SendMsgRetries'),
+    };
+    return { module: EXCHANGE_MODULE, setup, lowestSlot: lowestSlot(me) };
+  }
+
+  private handle(message: Message): void {
+    switch (message.type) {
+      case 'run':
+        return void this.runForPeer(message);
+      case 'accepted':
+        return this.trackers.get(message.id)?.accept(message.from);
+      case 'done':
+        return this.trackers.get(message.id)?.report(message);
+      case 'abort':
+        return this.abortLocal(message.id, message.reason);
+      case 'describe': {
+        const summary = this.engine.executions.get(message.id)?.summary() ?? null;
+        const to = this.topology?.shards.find((s) => s.id === message.from);
+        if (to) void this.post(to, { type: 'described', from: this.myId, request: message.request, summary });
+        return;
+      }
+      case 'described':
+        return this.describing.get(message.request)?.(
+          message.summary ? { shardId: message.from, summary: message.summary } : null,
+        );
+    }
+  }
+
+  /** This shard's part of an execution another shard started; its end is reported back there. */
+  private async runForPeer(message: Extract<Message, { type: 'run' }>): Promise<void> {
+    const { plan } = message;
+    const origin = plan.shards.find((s) => s.id === plan.originator)!;
+    const report = (status: Extract<Message, { type: 'done' }>['status'], errors: readonly string[]) =>
+      this.post(origin, { type: 'done', from: this.myId, id: plan.id, status, errors });
+    if (!plan.shards.some((s) => s.id === this.myId))
+      return report('failed', [`shard ${this.myId} is not a primary of the cluster any more`]);
+    try {
+      void this.post(origin, { type: 'accepted', from: this.myId, id: plan.id });
+      await this.engine.execute(message.source, {
+        unblocking: true,
+        requirements: message.requirements,
+        session: message.session,
+        upgrade: message.upgrade,
+        distributed: {
+          id: plan.id,
+          job: this.jobFor(plan),
+          onFinished: (execution) => void report(execution.failed ? 'failed' : execution.status, execution.errors),
+        },
+      });
+    } catch (err) {
+      await report('failed', [(err as Error).message]);
+    }
+  }
+
+  private forget(id: string, tracker: PeerTracker): void {
+    this.trackers.delete(id);
+    tracker.end();
+  }
+
+  private abortLocal(id: string, reason: string): void {
+    const execution = this.engine.executions.get(id);
+    if (execution && !execution.finished) this.engine.abort(id, reason);
+  }
+
+  private ask(peer: Shard, id: string): Promise<ShardExecution | null> {
+    const request = `${this.myId}-${this.requests++}`;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(null), Math.max(this.engine.config.get('ExecutionMaxIdleTime'), 100));
+      const done = (summary: ShardExecution | null) => {
+        clearTimeout(timer);
+        this.describing.delete(request);
+        resolve(summary);
+      };
+      this.describing.set(request, done);
+      void this.post(peer, { type: 'describe', from: this.myId, id, request });
+    });
+  }
+
+  /** Sends without failing the caller: a shard that cannot be reached is found out by its silence. */
+  private async post(shard: Shard, message: Message): Promise<void> {
+    try {
+      await this.mailbox?.send(shard, message);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, `cannot send a ${message.type} message`);
+    }
+  }
+}

@@ -1,0 +1,9 @@
+export {
+  GearsCluster,
+  refuseReplica,
+  type ClusterInfo,
+  type ClusterOptions,
+  type ShardExecution,
+  type ShardInfo,
+} from './gears-cluster.js';
+export { parseClusterNodes, SlotMap, type Shard, type Topology } from './topology.js';

@@ -1,0 +1,110 @@
+// A gears server's inbox: a stream under its shard's hash tag that peers append control messages
+// to, read here with a blocking XREAD on the local primary. Sending is an XADD through the Redis
+// Cluster client, which delivers it to whichever primary owns the receiver's tag.
+import type { Cluster, Redis } from 'ioredis';
+import type { Logger } from '../log/logger.js';
+import { inboxKey } from './keys.js';
+import type { Message } from './messages.js';
+import { describeShard, type Shard } from './topology.js';
+
+const INBOX_MAXLEN = 10_000;
+const BLOCK_MS = 1000;
+
+export class Mailbox {
+  private stopped = false;
+  private readonly pending = new Map<string, number>();
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    /** A connection of its own: the blocking read holds it. */
+    private readonly local: Redis,
+    private readonly cluster: Cluster,
+    /** The tag of this shard's inbox; changes when the shard's lowest slot does. */
+    private readonly tag: () => string | undefined,
+    private readonly retries: () => number,
+    private readonly onMessage: (message: Message) => void,
+    private readonly log: Logger,
+  ) {}
+
+  /** Starts reading; resolves once the inbox position is fixed, so every later message is seen. */
+  async start(): Promise<void> {
+    const tag = this.tag();
+    const last = tag === undefined ? '0-0' : await this.lastId(inboxKey(tag));
+    this.loop = this.read(tag, last);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.local.disconnect();
+    await this.loop;
+  }
+
+  /** Messages to `shard` not yet accepted by its Redis (RG.INFOCLUSTER's pendingMessages). */
+  pendingTo(shardId: string): number {
+    return this.pending.get(shardId) ?? 0;
+  }
+
+  /** Appends a message to a shard's inbox, trying again up to SendMsgRetries times. */
+  async send(shard: Shard, message: Message): Promise<void> {
+    this.pending.set(shard.id, this.pendingTo(shard.id) + 1);
+    try {
+      let last: unknown;
+      for (let attempt = 0; attempt <= this.retries(); attempt++) {
+        try {
+          await this.cluster.xadd(inboxKey(shard.tag), 'MAXLEN', '~', INBOX_MAXLEN, '*', 'm', JSON.stringify(message));
+          return;
+        } catch (err) {
+          last = err;
+          await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
+        }
+      }
+      throw new Error(
+        `cannot reach ${describeShard(shard)} after ${this.retries() + 1} tries (SendMsgRetries): ${(last as Error).message}`,
+      );
+    } finally {
+      this.pending.set(shard.id, this.pendingTo(shard.id) - 1);
+    }
+  }
+
+  private async read(tag: string | undefined, last: string): Promise<void> {
+    while (!this.stopped) {
+      const current = this.tag();
+      if (current === undefined) {
+        await new Promise((r) => setTimeout(r, BLOCK_MS));
+        continue;
+      }
+      try {
+        if (current !== tag) {
+          // a new inbox (the shard's lowest slot moved): peers that saw the change first may have written already
+          last = '0-0';
+          tag = current;
+        }
+        const reply = (await this.local.xread('BLOCK', BLOCK_MS, 'STREAMS', inboxKey(tag), last)) as Array<
+          [string, Array<[string, string[]]>]
+        > | null;
+        for (const [id, fields] of reply?.[0][1] ?? []) {
+          last = id;
+          this.deliver(fields[1]);
+        }
+      } catch (err) {
+        if (this.stopped) return;
+        this.log.debug({ err: (err as Error).message }, 'reading the inbox failed; retrying');
+        await new Promise((r) => setTimeout(r, BLOCK_MS));
+      }
+    }
+  }
+
+  /** The id of a stream's newest entry: reading on from it misses nothing, unlike re-reading from '$'. */
+  private async lastId(key: string): Promise<string> {
+    const newest = (await this.local.xrevrange(key, '+', '-', 'COUNT', 1)) as Array<[string, string[]]>;
+    return newest[0]?.[0] ?? '0-0';
+  }
+
+  private deliver(text: string): void {
+    try {
+      this.onMessage(JSON.parse(text) as Message);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'dropped an inbox message that could not be handled');
+    }
+  }
+}
