@@ -90,7 +90,7 @@ export class Registrations {
     loaded: Loaded,
     name: string | undefined,
     upgrade: boolean,
-    restored?: Pick<StoredSession, 'ids' | 'paused'>,
+    restored?: Pick<StoredSession, 'ids' | 'paused' | 'unregistered'>,
   ): Promise<Session> {
     const place = { name: name ?? randomUUID(), key: loaded.key, thread: loaded.thread };
     const hook = loaded.plans.find((plan) => plan.reader === 'CommandReader' && plan.options.trigger === undefined);
@@ -105,15 +105,17 @@ export class Registrations {
         `CommandReader hooks (register({hook: '${String(hook.options.hook)}'})) are not supported: register({trigger: 'name'}) and call RG.TRIGGER name ...`,
       );
     }
-    const registrations = loaded.plans.map((plan, index) => {
-      const id = restored?.ids[index] ?? this.deps.nextId();
+    const ids = loaded.plans.map((_, index) => restored?.ids[index] ?? this.deps.nextId());
+    const registrations = loaded.plans.flatMap((plan, index) => {
+      const id = ids[index];
+      if (restored?.unregistered.includes(id)) return [];
       const reg = new Registration(id, place, index, plan, this.runEvents, () =>
         this.deps.config.get('MaxPendingEvents'),
       );
       reg.paused = restored?.paused.includes(id) ?? false;
-      return reg;
+      return [reg];
     });
-    const session: Session = { ...place, source: loaded.source, requirements: loaded.requirements, registrations };
+    const session: Session = { ...place, source: loaded.source, requirements: loaded.requirements, ids, registrations };
     let previous: Session | undefined;
     try {
       this.checkName(name, upgrade);
@@ -192,7 +194,10 @@ export class Registrations {
     const reg = this.registry.get(id);
     if (!reg)
       throw new GearsError(`execution is not registered: no registration ${id} (RG.DUMPREGISTRATIONS lists them)`);
-    this.registry.remove(reg);
+    const ended = this.registry.remove(reg);
+    // stored too, or a restarted gears server would bring the registration back
+    if (ended) this.store.delete(ended.name);
+    else this.saveSessionOf(reg);
     this.retire([reg]);
   }
 

@@ -7,6 +7,9 @@ import type { Registration, SessionPlace } from './registration.js';
 export interface Session extends SessionPlace {
   readonly source: string;
   readonly requirements: readonly string[];
+  /** The id of each function the source registered, by position, unregistered ones included. */
+  readonly ids: readonly string[];
+  /** The live ones; RG.UNREGISTER takes one out. */
   readonly registrations: Registration[];
 }
 

@@ -17,14 +17,17 @@ export interface StoredSession {
   readonly requirements: readonly string[];
   readonly ids: readonly string[];
   readonly paused: readonly string[];
+  /** Ids RG.UNREGISTER removed: the source registers them again when it is restored, so they are left out. */
+  readonly unregistered: readonly string[];
 }
 
 function stored(session: Session): string {
   return JSON.stringify({
     source: session.source,
     requirements: session.requirements,
-    ids: session.registrations.map((r) => r.id),
+    ids: session.ids,
     paused: session.registrations.filter((r) => r.paused).map((r) => r.id),
+    unregistered: session.ids.filter((id) => !session.registrations.some((r) => r.id === id)),
   });
 }
 
@@ -47,7 +50,7 @@ export class RegistrationStore {
     for (const [name, text] of Object.entries(all)) {
       try {
         const parsed = JSON.parse(text) as Omit<StoredSession, 'name'>;
-        sessions.push({ name, ...parsed, paused: parsed.paused ?? [] });
+        sessions.push({ name, ...parsed, paused: parsed.paused ?? [], unregistered: parsed.unregistered ?? [] });
       } catch {
         this.log.warn({ session: name }, `stored session ${name} is not valid JSON; skipping it`);
       }

@@ -117,4 +117,30 @@ describe('stored registrations', () => {
       await second.close();
     }
   });
+
+  it('an unregistered registration stays unregistered after a restart', async () => {
+    await call(
+      'RG.JSEXECUTE',
+      "GB().foreach(async (r) => { await execute('INCR', 'a:' + r.key) }).register('u:*', {eventTypes: ['set']}); GB().foreach(async (r) => { await execute('INCR', 'b:' + r.key) }).register('u:*', {eventTypes: ['set']})",
+      'ID',
+      'pair',
+    );
+    await call('RG.JSEXECUTE', "GB('CommandReader').map(() => 'pong').register({trigger: 'gone'})", 'ID', 'single');
+    const before = ((await call('RG.DUMPREGISTRATIONS')) as unknown[][]).map((e) => String(e[1]));
+    const [kept, dropped, single] = before;
+    await call('RG.UNREGISTER', dropped);
+    await call('RG.UNREGISTER', single);
+    await waitFor(async () => (await s.direct.hexists('__gearbox:sessions', 'single')) === 0, 'the ended session');
+
+    const second = await Engine.start({ redisUrl: s.redis.url, config: { ExecutionThreads: 1 } });
+    try {
+      assert.deepEqual(
+        second.registrations.registry.all().map((r) => r.id),
+        [kept],
+      );
+      await assert.rejects(second.registrations.trigger('gone', []), /subcommand not found/);
+    } finally {
+      await second.close();
+    }
+  });
 });
