@@ -5,7 +5,7 @@
 import { connect, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { startGearsProcess, startRedis } from '../test/support/redis.js';
-import { encode, rssMb, table, watchMemory } from './support.js';
+import { encode, rssMb, table } from './support.js';
 
 const IDLE = 1000;
 const BUSY = 200;
@@ -43,12 +43,32 @@ function roundTrip(socket: Socket, bytes: string, replyBytes: number): Promise<v
   });
 }
 
-/** Peak RSS growth (MB) of `pid` while `load` runs against `port`. */
+function rssOf(pid: number): number | undefined {
+  try {
+    return rssMb(pid);
+  } catch {
+    return undefined; // the process is gone
+  }
+}
+
+/** Peak RSS growth (MB) of `pid` while `load` runs; NaN when the process died under it. */
 async function growth(pid: number, load: () => Promise<void>): Promise<number> {
-  const watch = watchMemory(pid, 20);
-  await load();
-  const m = watch.stop();
-  return Math.max(m.sampledPeakMb, m.hwmMb ?? 0) - m.startMb;
+  const start = rssOf(pid) ?? NaN;
+  let peak = start;
+  let died = false;
+  const timer = setInterval(() => {
+    const now = rssOf(pid);
+    if (now === undefined) died = true;
+    else peak = Math.max(peak, now);
+  }, 20);
+  try {
+    await load();
+  } catch {
+    died = true;
+  } finally {
+    clearInterval(timer);
+  }
+  return died || rssOf(pid) === undefined ? NaN : peak - start;
 }
 
 async function idle(port: number): Promise<void> {
@@ -130,6 +150,7 @@ export async function benchMemory(): Promise<Row[]> {
       `gears server RSS at start ${rssMb(gears.pid).toFixed(0)} MB, redis-server ${rssMb(server.pid).toFixed(0)} MB`,
     );
     const both = async (scenario: string, load: (port: number) => Promise<void>, baseline = load) => {
+      console.log(`${scenario}...`);
       const gearsMb = await growth(gears.pid, () => load(gears.port));
       const redisMb = await growth(server.pid, () => baseline(server.port));
       rows.push({ scenario, gearsMb, redisMb });
@@ -137,20 +158,21 @@ export async function benchMemory(): Promise<Row[]> {
     await both(`${IDLE} idle connections`, idle);
     await both(`${BUSY} busy connections (${BUSY_ROUNDS} x ${BUSY_PIPELINE} pipelined SET/GET)`, busy);
     await both(`a client pipelining ${FLOOD_MB} MB of GET without reading`, flood);
-    await both(`${QUEUED} queued RG.JSEXECUTE UNBLOCKING (Redis: the sources in a list)`, queued, queuedInRedis);
+    await both(
+      `${QUEUED} queued RG.JSEXECUTE UNBLOCKING (Redis: the sources in a list)`,
+      (port) => queued(port).catch(() => undefined),
+      queuedInRedis,
+    );
     console.log(
       table(
         ['scenario', 'gears server', 'redis-server', 'ratio'],
         rows.map((r) => [
           r.scenario,
-          `+${r.gearsMb.toFixed(0)} MB`,
+          Number.isNaN(r.gearsMb) ? 'the server died' : `+${r.gearsMb.toFixed(0)} MB`,
           `+${r.redisMb.toFixed(0)} MB`,
           r.redisMb >= 1 ? `${(r.gearsMb / r.redisMb).toFixed(1)}x` : 'n/a',
         ]),
       ),
-    );
-    console.log(
-      `gears server lifetime peak RSS ${(await import('node:fs')).readFileSync(`/proc/${gears.pid}/status`, 'utf8').match(/VmHWM:\s+(\d+)/)?.[1] ?? '?'} kB`,
     );
     return rows;
   } finally {
