@@ -82,7 +82,11 @@ command('serve')
   .option('--port <port>', 'port to listen on (0 with --tls-port: TLS only)', port, 6390)
   .addOption(new Option('--password <password>', 'require AUTH <password> on every connection').env('GEARBOX_PASSWORD'))
   .option('--threads <n>', 'execution threads (RedisGears ExecutionThreads)', positive)
-  .option('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info')
+  .addOption(
+    new Option('--log-level <level>', 'trace, debug, info, warn, error or silent')
+      .env('GEARBOX_LOG_LEVEL')
+      .default('info'),
+  )
   .addOption(
     new Option('--protected-mode <yes|no>', 'refuse a non-loopback listener without authentication')
       .choices(['yes', 'no'])

@@ -1,7 +1,10 @@
 // Private redis-server and gears server processes for the demo, tests and benchmarks: each on a free loopback port,
 // nothing written to disk, stopped by pid.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface RedisProcess {
   readonly port: number;
@@ -52,11 +55,15 @@ function stopper(child: ChildProcess): () => Promise<void> {
 /** Starts a redis-server on a free loopback port; extra args are passed through (e.g. ['--cluster-enabled', 'yes']). */
 export async function startRedis(extraArgs: string[] = [], port?: number): Promise<RedisProcess> {
   const p = port ?? (await freePort());
+  // a folder of its own: a SYNC or a cluster writes dump.rdb/nodes.conf there, and a shared folder would
+  // let the next private Redis load another one's data at start
+  const dir = mkdtempSync(join(tmpdir(), 'gearbox-redis-'));
   const child = spawn(
     'redis-server',
-    ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs],
-    { stdio: ['ignore', 'ignore', 'inherit'], cwd: process.env.TMPDIR ?? '/tmp' },
+    ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs],
+    { stdio: ['ignore', 'ignore', 'inherit'], cwd: dir },
   );
+  child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', () => resolve());
     child.once('error', (err) =>
