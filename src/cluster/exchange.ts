@@ -232,12 +232,17 @@ class Stage implements Operator {
 
   async finish(): Promise<Batch> {
     const { self } = this.exchange.setup;
-    for (const target of this.buffers.keys()) await this.flush(target);
-    await Promise.all(
-      this.receivers
-        .filter((id) => id !== self)
-        .map((id) => this.exchange.send(this.exchange.shard(id), this.stage, ['s', self, 'k', 'end'])),
-    );
+    try {
+      for (const target of this.buffers.keys()) await this.flush(target);
+    } finally {
+      // even when a batch could not be sent (a record that does not serialize), the receivers are told this
+      // shard is done: otherwise they wait on a live shard that will never send, and the execution hangs
+      await Promise.all(
+        this.receivers
+          .filter((id) => id !== self)
+          .map((id) => this.exchange.send(this.exchange.shard(id), this.stage, ['s', self, 'k', 'end'])),
+      );
+    }
     if (!this.receivers.includes(self) || this.senders.length === 0) return [];
     return this.exchange.receive(this.stage, this.senders);
   }
