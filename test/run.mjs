@@ -25,7 +25,11 @@ if (files.length === 0) {
   console.error('no test files found under', roots.join(', '));
   process.exit(1);
 }
+// a test that hangs fails after five minutes instead of holding CI until its limit;
 // a quiet run: log lines show only when asked for (GEARBOX_LOG_LEVEL=debug npm test)
 const env = { ...process.env, GEARBOX_LOG_LEVEL: process.env.GEARBOX_LOG_LEVEL ?? 'silent' };
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env });
+const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=300000', ...files], {
+  stdio: 'inherit',
+  env,
+});
 process.exit(result.status ?? 1);
