@@ -18,7 +18,7 @@ export type TypedRunOptions = RunCallOptions & { readonly convertToStr: false };
 
 /**
  * What a client receives for records of type `T`: with `convertToStr` (the default) every result
- * is a string on the wire (DESIGN.md "Wire contract"), so the type says so too.
+ * is a string on the wire (README.md, "Gear functions"), so the type says so too.
  */
 export type WireRecord<T, Typed extends boolean> = Typed extends true ? T : string;
 

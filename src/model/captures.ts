@@ -8,7 +8,7 @@ import { ancestor } from 'acorn-walk';
 import { analyze } from 'eslint-scope';
 import type * as ESTree from 'estree';
 
-/** Globals the gears runtime defines for every gear function (DESIGN.md "Where code runs"). */
+/** Globals the gears runtime defines for every gear function (README.md, "Gear functions": the helpers inside a function). */
 export const RUNTIME_GLOBALS: readonly string[] = [
   'GB',
   'GearsBuilder',

@@ -5,7 +5,7 @@ import type { KeysRecord, KeyType, ReaderAlias, StreamRecord } from './plan.js';
 /** A callback may answer directly or with a promise; the engine awaits it. */
 export type MaybePromise<T> = T | Promise<T>;
 
-/** Value of a KeysReader record for each key type (see DESIGN.md "Records"). */
+/** Value of a KeysReader record for each key type (README.md, "Gear functions": the readers table). */
 export interface KeyValues {
   string: string;
   hash: Record<string, string>;

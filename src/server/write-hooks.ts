@@ -36,7 +36,7 @@ function writtenKeys(req: Request): readonly string[] | null | undefined {
   }
 }
 
-/** Write hooks that run sync key event registrations (DESIGN.md "Events"). */
+/** Write hooks that run sync key event registrations (docs/architecture.md, "Events"). */
 export function syncWriteHooks(registrations: SyncRegistrations): WriteHooks {
   return {
     wants(req) {

@@ -1,7 +1,7 @@
 import { ErrorReply, type Reply } from '../resp/reply.js';
 
 /**
- * A result as a reply when convertToStr is off (DESIGN.md): integers as integers, other numbers as
+ * A result as a reply when convertToStr is off (README.md, "Gear functions"): integers as integers, other numbers as
  * decimal bulk strings, arrays as arrays, objects as flat field/value arrays, null as nil,
  * booleans as 1 or 0.
  */
