@@ -13,7 +13,7 @@ interface Transaction {
 const MAX_ATTEMPTS = 100;
 
 /**
- * atomic(body) as an optimistic transaction (see DESIGN.md "Semantics settled"): inside the body,
+ * atomic(body) as an optimistic transaction (README.md, "Gear functions"): inside the body,
  * commands that read run at once on a dedicated connection after WATCHing their keys; commands
  * that write are queued (they answer 'QUEUED') and committed with MULTI/EXEC when the body
  * returns. If a watched key changed meanwhile, EXEC answers nil and the body runs again, so a

@@ -1,5 +1,5 @@
 // The parsed replies of the RG.* commands, with RedGrease's names (redgrease.data). The reply
-// shapes are RedisGears 1.2's (DESIGN.md "Wire contract"); the parsers are in the files beside.
+// shapes are RedisGears 1.2's (README.md, "Commands"); the parsers are in the files beside.
 
 export type ExecutionStatus =
   | 'created'

@@ -1,5 +1,5 @@
 /**
- * A Map keyed by group keys that keeps each key's own type (DESIGN.md: group keys keep the
+ * A Map keyed by group keys that keeps each key's own type (README.md: group keys keep the
  * extractor's type): primitives key directly, objects by their JSON text in a second map so that
  * the object {a: 1} and the string '{"a":1}' stay different groups.
  */

@@ -6,7 +6,7 @@ const EMITTERS: Record<'map' | 'flatmap' | 'foreach' | 'filter', Emit> = {
   map: (out, _record, result) => void out.push(result),
   foreach: (out, record) => void out.push(record),
   filter: (out, record, result) => void (result ? out.push(record) : undefined),
-  // A string is iterable but is one record, as DESIGN.md settles.
+  // A string is iterable but is one record, as README.md's "Gear functions" says.
   flatmap: (out, _record, result) => {
     if (result !== null && typeof result === 'object' && Symbol.iterator in result)
       for (const item of result as Iterable<unknown>) out.push(item);

@@ -102,7 +102,7 @@ export function distinct(): Operator {
   };
 }
 
-/** DESIGN.md: numbers numerically, strings by code unit, anything else by its JSON text. */
+/** sort(): numbers numerically, strings by code unit, anything else by its JSON text. */
 export function compareRecords(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   const x = typeof a === 'string' ? a : JSON.stringify(a);

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { KeyType, KeysRecord } from '../../model/plan.js';
 
 // One script call reads type and value of every non-string key of a batch: the fastest generic
-// way measured (ANCHORS.md). Keys travel in ARGV, not KEYS, so a batch may span slots on a shard.
+// way measured (BENCHMARKS.md, "Batch gear functions"). Keys travel in ARGV, not KEYS, so a batch may span slots on a shard.
 const READ_TYPED = `
 local out = {}
 for i = 1, #ARGV do
@@ -70,7 +70,7 @@ export async function readTyped(redis: Redis, keys: string[]): Promise<KeysRecor
 }
 
 /**
- * Strings come in one MGET (nil for any other type, ANCHORS.md); only the nils go through the
+ * Strings come in one MGET (nil for any other type); only the nils go through the
  * typed script. On a cluster shard MGET would fail across slots, so everything takes the script.
  */
 export async function readRecords(redis: Redis, keys: string[], clusterMode: boolean): Promise<KeysRecord[]> {
