@@ -64,8 +64,10 @@ export interface DistributedRun {
 }
 
 /** Engine.run's options: RG.JSEXECUTE's, closed (a misspelt one does not compile). */
-export interface RunOptions<U extends boolean | undefined = boolean | undefined>
-  extends Omit<ExecuteOptions, 'unblocking' | 'distributed'> {
+export interface RunOptions<U extends boolean | undefined = boolean | undefined> extends Omit<
+  ExecuteOptions,
+  'unblocking' | 'distributed'
+> {
   /** Answer the execution id at once (for getresults) instead of the results. */
   readonly unblocking?: U;
 }
@@ -397,7 +399,9 @@ function runnable(fn: unknown): { source: string; requirements: readonly string[
   const open = fn instanceof GearsBuilder ? fn.gearfunction : fn;
   const closed = open instanceof OpenGearFunction ? (open.run() as unknown) : open;
   if (!(closed instanceof ClosedGearFunction)) {
-    throw new GearsError('Engine.run takes a GearFunction object (KeysReader()..., GB(...), withParams(...)); for source text use Engine.execute');
+    throw new GearsError(
+      'Engine.run takes a GearFunction object (KeysReader()..., GB(...), withParams(...)); for source text use Engine.execute',
+    );
   }
   return { source: toSource(closed), requirements: closed.requirements };
 }
