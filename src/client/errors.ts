@@ -30,11 +30,16 @@ export class GearsScriptError extends GearsError {}
 /** The gears server refused or failed the function (a reply error that none of the above explains). */
 export class GearsExecutionError extends GearsError {}
 
+/** npm could not install a requirement of the function (its message says why); the function did not run. */
+export class GearsRequirementsError extends GearsExecutionError {}
+
 /** `command()` without `replace`: another registration already answers this trigger name. */
 export class DuplicateTriggerError extends GearsError {}
 
 /** The parts of a client error message that identify what went wrong, as Redis and gearbox word them. */
 const PATTERNS: readonly [RegExp, (message: string, command: string) => GearsError][] = [
+  // first: npm's own words inside it (ENOTFOUND, "does not exist") are not about the gears server
+  [/Could not satisfy requirements/, (m) => new GearsRequirementsError(m)],
   // the gears server's own words for a Redis it cannot reach (src/engine/redis-health.ts)
   [
     /cannot reach Redis at|Redis at \S+ closed the gears server's connection/,
