@@ -9,12 +9,16 @@ import {
   type ExecuteOutcome,
   type ExecutionSummary,
   type JobDistribution,
+  type StatsView,
 } from '../engine/index.js';
 import { childLogger, type Logger } from '../log/logger.js';
 import type { ExchangeSetup } from './exchange.js';
 import { clusterLink, localLink } from './links.js';
 import { Mailbox } from './mailbox.js';
-import type { Message, RunPlan } from './messages.js';
+import type { ListedExecution, Message, Query, RegistryOp, RunPlan, ShardRegistration } from './messages.js';
+import { ClusterRegistrations } from './registrations.js';
+import { Rendezvous } from './rendezvous.js';
+import { PeerRequests } from './requests.js';
 import { BEAT_MS, Heartbeat, newRunId, readRunIds } from './presence.js';
 import { PeerTracker } from './tracker.js';
 import {
@@ -29,6 +33,8 @@ import {
 
 const EXCHANGE_MODULE = new URL('./exchange.js', import.meta.url).href;
 const REFRESH_MS = 2000;
+/** How long a shard waits for the ids of what a source registered while the originator evaluates it. */
+const IDS_WAIT_MS = 60_000;
 
 export interface ClusterOptions {
   readonly redisUrl: string;
@@ -86,8 +92,13 @@ export class GearsCluster {
   private topology: Topology | undefined;
   private readonly runId = newRunId();
   private readonly trackers = new Map<string, PeerTracker>();
-  private readonly describing = new Map<string, (summary: ShardExecution | null) => void>();
-  private requests = 0;
+  private readonly requests = new PeerRequests(
+    () => this.myId,
+    (to, message) => this.post(to, message),
+    () => this.engine.config.get('ExecutionMaxIdleTime'),
+  );
+  private readonly agreedIds = new Rendezvous<readonly string[]>();
+  private registrations: ClusterRegistrations | undefined;
   private timer: NodeJS.Timeout | undefined;
   private heartbeat: Heartbeat | undefined;
   private mailbox: Mailbox | undefined;
@@ -153,6 +164,17 @@ export class GearsCluster {
       this.log,
     );
     await this.mailbox.start();
+    this.registrations = new ClusterRegistrations(
+      this.engine,
+      {
+        servedPeers: () => this.servedPeers(),
+        peers: () => this.peers(),
+        ask: (peer, query) => this.requests.ask(peer, query),
+        redis: this.cluster,
+      },
+      this.log,
+    );
+    await this.registrations.adopt();
     this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_MS);
     this.timer.unref();
   }
@@ -192,17 +214,7 @@ export class GearsCluster {
   async execute(source: string, options: ExecuteOptions = {}): Promise<ExecuteOutcome> {
     if (!this.topology) return this.engine.execute(source, options);
     await this.engine.check(source, options);
-    const topology = await this.refresh();
-    if (topology.myRole === 'replica' || !this.me)
-      throw new GearsError(
-        `this gears server's Redis serves no slots as a primary: send the function to a primary's gears server`,
-      );
-    const runIds = await this.liveRunIds(topology.shards);
-    const missing = topology.shards.find((s) => !runIds.get(s.id));
-    if (missing)
-      throw new GearsError(
-        `${describeShard(missing)} has no gears server: start one with \`gearbox serve --redis redis://${shardAddress(missing)}\` (every primary needs one)`,
-      );
+    const { topology, runIds } = await this.served();
     const plan: RunPlan = {
       id: this.engine.nextExecutionId(),
       originator: topology.myId,
@@ -232,6 +244,7 @@ export class GearsCluster {
           id: plan.id,
           job: this.jobFor(plan),
           gather: () => tracker.wait(),
+          registrationIds: (count) => this.giveIds(plan, peers, count),
           onFinished: (execution) => {
             // a source that only registers ends here at once while the others still install it: only a
             // failure here stops them
@@ -253,6 +266,73 @@ export class GearsCluster {
   }
 
   /**
+   * The topology and every shard's gears server run id, or a GearsError when this server is not on
+   * a primary or a primary has no gears server.
+   */
+  private async served(): Promise<{ topology: Topology; runIds: Map<string, string | null> }> {
+    const topology = await this.refresh();
+    if (topology.myRole === 'replica' || !this.me)
+      throw new GearsError(
+        `this gears server's Redis serves no slots as a primary: send the command to a primary's gears server`,
+      );
+    const runIds = await this.liveRunIds(topology.shards);
+    const missing = topology.shards.find((s) => !runIds.get(s.id));
+    if (missing)
+      throw new GearsError(
+        `${describeShard(missing)} has no gears server: start one with \`gearbox serve --redis redis://${shardAddress(missing)}\` (every primary needs one)`,
+      );
+    return { topology, runIds };
+  }
+
+  private async servedPeers(): Promise<Shard[]> {
+    await this.served();
+    return this.peers();
+  }
+
+  private peers(): Shard[] {
+    return this.topology?.shards.filter((s) => s.id !== this.myId) ?? [];
+  }
+
+  /** The originator names what the source registered, here and on every other shard. */
+  private async giveIds(plan: RunPlan, peers: readonly Shard[], count: number): Promise<readonly string[]> {
+    const ids = Array.from({ length: count }, () => this.engine.nextExecutionId());
+    await Promise.all(peers.map((peer) => this.post(peer, { type: 'ids', from: this.myId, id: plan.id, ids })));
+    return ids;
+  }
+
+  private async takeIds(plan: RunPlan, count: number): Promise<readonly string[]> {
+    const origin = plan.shards.find((s) => s.id === plan.originator)!;
+    const ids = await this.agreedIds.take(
+      plan.id,
+      IDS_WAIT_MS,
+      `${describeShard(origin)} sent no ids for the registrations within ${IDS_WAIT_MS} ms`,
+    );
+    if (ids.length !== count)
+      throw new GearsError(
+        `the source registered ${count} functions here but ${ids.length} on ${describeShard(origin)}: a source must register the same functions on every shard`,
+      );
+    return ids;
+  }
+
+  /** RG.UNREGISTER, RG.PAUSEREGISTRATIONS, RG.UNPAUSEREGISTRATIONS: on every shard. */
+  registry(op: RegistryOp, ids: readonly string[]): Promise<void> {
+    return this.registrations!.everywhere(op, ids);
+  }
+
+  /** RG.DUMPREGISTRATIONS CLUSTER: every other shard's counters, by registration id. */
+  peerCounters(): Promise<Map<string, StatsView[]>> {
+    return this.registrations!.theirs();
+  }
+
+  /** RG.DUMPEXECUTIONS CLUSTER: the executions of every other shard (those that answer). */
+  async peerExecutions(): Promise<ListedExecution[][]> {
+    const answers = await Promise.all(
+      this.peers().map((peer) => this.requests.ask<ListedExecution[]>(peer, { kind: 'executions' })),
+    );
+    return answers.map((a) => a ?? []);
+  }
+
+  /**
    * Every shard's gears server run id. A missing one is read again after a heartbeat, since a
    * FLUSHALL removes the keys that the servers write back within a beat.
    */
@@ -268,9 +348,17 @@ export class GearsCluster {
     const local = this.engine.find(id);
     const mine: ShardExecution = { shardId: this.engine.shardId, summary: local.summary() };
     if (!this.topology) return [mine];
-    const peers = this.topology.shards.filter((s) => s.id !== this.myId);
-    const theirs = await Promise.all(peers.map((peer) => this.ask(peer, id)));
-    return [mine, ...theirs.filter((s): s is ShardExecution => s !== null)];
+    const peers = this.peers();
+    const theirs = await Promise.all(
+      peers.map((peer) => this.requests.ask<ExecutionSummary>(peer, { kind: 'execution', id })),
+    );
+    return [
+      mine,
+      ...peers.flatMap((peer, i) => {
+        const summary = theirs[i];
+        return summary ? [{ shardId: peer.id, summary }] : [];
+      }),
+    ];
   }
 
   async close(): Promise<void> {
@@ -304,17 +392,33 @@ export class GearsCluster {
       case 'done':
         return this.trackers.get(message.id)?.report(message);
       case 'abort':
+        this.agreedIds.fail(message.id, message.reason);
         return this.abortLocal(message.id, message.reason);
-      case 'describe': {
-        const summary = this.engine.executions.get(message.id)?.summary() ?? null;
+      case 'ids':
+        return this.agreedIds.give(message.id, message.ids);
+      case 'ask': {
         const to = this.topology?.shards.find((s) => s.id === message.from);
-        if (to) void this.post(to, { type: 'described', from: this.myId, request: message.request, summary });
+        const answer = this.answer(message.query);
+        if (to) void this.post(to, { type: 'answer', from: this.myId, request: message.request, answer });
         return;
       }
-      case 'described':
-        return this.describing.get(message.request)?.(
-          message.summary ? { shardId: message.from, summary: message.summary } : null,
-        );
+      case 'answer':
+        return this.requests.answered(message);
+    }
+  }
+
+  private answer(query: Query): unknown {
+    switch (query.kind) {
+      case 'execution':
+        return this.engine.executions.get(query.id)?.summary() ?? null;
+      case 'executions':
+        return this.engine.executions
+          .list()
+          .map((e): ListedExecution => ({ id: e.id, status: e.status, registered: e.registered }));
+      case 'registrations':
+        return this.registrations?.local() ?? ([] satisfies ShardRegistration[]);
+      case 'registry':
+        return this.registrations?.answerRegistry(query.op, query.ids) ?? { error: 'not in a cluster yet' };
     }
   }
 
@@ -337,6 +441,7 @@ export class GearsCluster {
           id: plan.id,
           job: this.jobFor(plan),
           onFinished: (execution) => void report(execution.failed ? 'failed' : execution.status, execution.errors),
+          registrationIds: (count) => this.takeIds(plan, count),
         },
       });
     } catch (err) {
@@ -352,20 +457,6 @@ export class GearsCluster {
   private abortLocal(id: string, reason: string): void {
     const execution = this.engine.executions.get(id);
     if (execution && !execution.finished) this.engine.abort(id, reason);
-  }
-
-  private ask(peer: Shard, id: string): Promise<ShardExecution | null> {
-    const request = `${this.myId}-${this.requests++}`;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => done(null), Math.max(this.engine.config.get('ExecutionMaxIdleTime'), 100));
-      const done = (summary: ShardExecution | null) => {
-        clearTimeout(timer);
-        this.describing.delete(request);
-        resolve(summary);
-      };
-      this.describing.set(request, done);
-      void this.post(peer, { type: 'describe', from: this.myId, id, request });
-    });
   }
 
   /** Sends without failing the caller: a shard that cannot be reached is found out by its silence. */

@@ -10,6 +10,8 @@ export type { JobDistribution } from './worker/protocol.js';
 export { isInternalKey } from './readers/index.js';
 export { Registration, type RegistrationMode } from './registrations/registration.js';
 export { DUPLICATE_TRIGGER, type Session } from './registrations/registry.js';
+export { parseSessions, sessionsKey, type StoredSession } from './registrations/store.js';
+export { sumStats, type StatsView } from './registrations/stats.js';
 export type { EventSource } from './registrations/event-source.js';
 export { redactUrl, redisAddress } from './redis-address.js';
 export { type RedisTls } from './redis-tls.js';

@@ -44,6 +44,9 @@ export interface Loaded {
   readonly plans: readonly RegisteredPlan[];
 }
 
+/** Ids a session's registrations get instead of fresh ones (restored, or agreed across a cluster), and their state. */
+export type Restored = Pick<StoredSession, 'ids' | 'paused' | 'unregistered'>;
+
 export interface TriggerOutcome {
   readonly results: unknown[];
   readonly errors: string[];
@@ -90,17 +93,19 @@ export class Registrations {
     loaded: Loaded,
     name: string | undefined,
     upgrade: boolean,
-    restored?: Pick<StoredSession, 'ids' | 'paused' | 'unregistered'>,
+    given?: Restored | Promise<Restored>,
   ): Promise<Session> {
+    let restored: Restored | undefined;
+    try {
+      restored = await given;
+    } catch (err) {
+      this.unload(loaded);
+      throw err;
+    }
     const place = { name: name ?? randomUUID(), key: loaded.key, thread: loaded.thread };
     const hook = loaded.plans.find((plan) => plan.reader === 'CommandReader' && plan.options.trigger === undefined);
     if (hook) {
-      this.send(loaded.thread, {
-        type: 'unload',
-        executionId: `unload:${loaded.key}`,
-        sessionKey: loaded.key,
-        ids: [],
-      });
+      this.unload(loaded);
       throw new GearsError(
         `CommandReader hooks (register({hook: '${String(hook.options.hook)}'})) are not supported: register({trigger: 'name'}) and call RG.TRIGGER name ...`,
       );
@@ -127,12 +132,7 @@ export class Registrations {
       previous = this.registry.session(place.name);
       this.registry.install(session, previous);
     } catch (err) {
-      this.send(loaded.thread, {
-        type: 'unload',
-        executionId: `unload:${loaded.key}`,
-        sessionKey: loaded.key,
-        ids: [],
-      });
+      this.unload(loaded);
       throw err;
     }
     if (previous) this.retire(previous.registrations);
@@ -172,21 +172,38 @@ export class Registrations {
     } catch (err) {
       this.deps.log.warn({ err: (err as Error).message }, 'could not read the stored registrations');
     }
-    for (const session of stored) {
-      try {
-        for (const id of session.ids) this.deps.reserveId(id);
-        await this.deps.installRequirements(session.requirements);
-        const loaded = await this.load(session.source, session.requirements);
-        await this.install(loaded, session.name, true, session);
-        this.deps.log.info({ session: session.name, ids: session.ids }, 'restored registrations');
-      } catch (err) {
-        this.deps.log.error(
-          { err: (err as Error).message, session: session.name },
-          `could not restore session ${session.name}; it stays stored (RG.JSEXECUTE it again with ID ${session.name} UPGRADE)`,
-        );
-      }
-    }
+    for (const session of stored) await this.restoreSession(session);
     this.store.watch(() => this.registry.allSessions());
+  }
+
+  /**
+   * Installs the sessions another shard of the cluster stores that this one lacks (a shard that
+   * joined later, or whose stored registrations were lost), with the same ids. Returns their names.
+   */
+  async adopt(stored: readonly StoredSession[]): Promise<string[]> {
+    const adopted: string[] = [];
+    for (const session of stored) {
+      if (this.registry.session(session.name)) continue;
+      if (await this.restoreSession(session)) adopted.push(session.name);
+    }
+    return adopted;
+  }
+
+  private async restoreSession(session: StoredSession): Promise<boolean> {
+    try {
+      for (const id of session.ids) this.deps.reserveId(id);
+      await this.deps.installRequirements(session.requirements);
+      const loaded = await this.load(session.source, session.requirements);
+      await this.install(loaded, session.name, true, session);
+      this.deps.log.info({ session: session.name, ids: session.ids }, 'restored registrations');
+      return true;
+    } catch (err) {
+      this.deps.log.error(
+        { err: (err as Error).message, session: session.name },
+        `could not restore session ${session.name}; it stays stored (RG.JSEXECUTE it again with ID ${session.name} UPGRADE)`,
+      );
+      return false;
+    }
   }
 
   /** RG.UNREGISTER: the registration stops taking events; queued ones still run. */
@@ -294,13 +311,7 @@ export class Registrations {
       for (const reg of regs) this.listed.forget(reg.id);
       for (const place of sessions.values()) {
         const live = this.registry.allSessions().some((s) => s.key === place.key);
-        if (!live)
-          this.send(place.thread, {
-            type: 'unload',
-            executionId: `unload:${place.key}`,
-            sessionKey: place.key,
-            ids: [],
-          });
+        if (!live) this.unload(place);
       }
     });
   }
@@ -323,6 +334,11 @@ export class Registrations {
         reg.session.thread,
       );
     });
+
+  /** The thread forgets a loaded session version that was not installed. */
+  private unload(place: { key: string; thread: number }): void {
+    this.send(place.thread, { type: 'unload', executionId: `unload:${place.key}`, sessionKey: place.key, ids: [] });
+  }
 
   /** A job of the engine's own on a thread; failures are logged. */
   private send(thread: number, job: ToWorker, first = false): void {
