@@ -9,6 +9,7 @@ import {
   type ExecuteOutcome,
   type ExecutionSummary,
   type JobDistribution,
+  type SpreadEvent,
   type StatsView,
 } from '../engine/index.js';
 import { childLogger, type Logger } from '../log/logger.js';
@@ -175,6 +176,7 @@ export class GearsCluster {
       this.log,
     );
     await this.registrations.adopt();
+    this.engine.registrations.distributor = { begin: (id) => this.beginEvent(id) };
     this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_MS);
     this.timer.unref();
   }
@@ -362,6 +364,7 @@ export class GearsCluster {
   }
 
   async close(): Promise<void> {
+    this.engine.registrations.distributor = undefined;
     clearInterval(this.timer);
     await this.heartbeat?.stop();
     await this.mailbox?.stop();
@@ -387,13 +390,16 @@ export class GearsCluster {
     switch (message.type) {
       case 'run':
         return void this.runForPeer(message);
+      case 'event':
+        return void this.eventForPeer(message);
       case 'accepted':
         return this.trackers.get(message.id)?.accept(message.from);
       case 'done':
         return this.trackers.get(message.id)?.report(message);
       case 'abort':
         this.agreedIds.fail(message.id, message.reason);
-        return this.abortLocal(message.id, message.reason);
+        if (this.engine.executions.get(message.id)) return this.abortLocal(message.id, message.reason);
+        return this.engine.registrations.stopParticipating(message.id);
       case 'ids':
         return this.agreedIds.give(message.id, message.ids);
       case 'ask': {
@@ -422,12 +428,77 @@ export class GearsCluster {
     }
   }
 
+  /** How this shard tells the originator of `plan` that its part ended. */
+  private reporter(plan: RunPlan) {
+    const origin = plan.shards.find((s) => s.id === plan.originator)!;
+    return (status: Extract<Message, { type: 'done' }>['status'], errors: readonly string[]) =>
+      this.post(origin, { type: 'done', from: this.myId, id: plan.id, status, errors });
+  }
+
+  /**
+   * One execution of a `mode: 'async'` registration whose steps move records, begun here by an
+   * event: every other shard takes part with the records the steps move to it.
+   */
+  private async beginEvent(registration: string): Promise<SpreadEvent> {
+    const topology = this.topology!;
+    const runIds = await this.liveRunIds(topology.shards);
+    const missing = topology.shards.find((s) => !runIds.get(s.id));
+    if (missing)
+      throw new GearsError(`${describeShard(missing)} has no gears server, so the execution cannot span the cluster`);
+    const plan: RunPlan = {
+      id: this.engine.nextExecutionId(),
+      originator: this.myId,
+      shards: topology.shards,
+      runIds: Object.fromEntries(runIds) as Record<string, string>,
+    };
+    const peers = plan.shards.filter((s) => s.id !== plan.originator);
+    const idle = this.engine.config.get('ExecutionMaxIdleTime');
+    // a failed shard is named by gather(); this shard's part ends through its exchange
+    const tracker = new PeerTracker(peers, plan.runIds, this.cluster!, idle, () => undefined);
+    this.trackers.set(plan.id, tracker);
+    const end = (reason: string) => {
+      const pending = tracker.pending;
+      this.forget(plan.id, tracker);
+      for (const peer of pending) void this.post(peer, { type: 'abort', from: this.myId, id: plan.id, reason });
+    };
+    try {
+      await Promise.all(
+        peers.map((peer) => this.mailbox!.send(peer, { type: 'event', from: this.myId, plan, registration })),
+      );
+    } catch (err) {
+      end((err as Error).message);
+      throw err;
+    }
+    return {
+      id: plan.id,
+      job: this.jobFor(plan),
+      gather: () => tracker.wait().finally(() => this.forget(plan.id, tracker)),
+      end,
+    };
+  }
+
+  private async eventForPeer(message: Extract<Message, { type: 'event' }>): Promise<void> {
+    const { plan } = message;
+    const report = this.reporter(plan);
+    void this.post(
+      plan.shards.find((s) => s.id === plan.originator)!,
+      { type: 'accepted', from: this.myId, id: plan.id },
+    );
+    try {
+      await report(
+        'done',
+        await this.engine.registrations.participate(message.registration, plan.id, this.jobFor(plan)),
+      );
+    } catch (err) {
+      await report('failed', [(err as Error).message]);
+    }
+  }
+
   /** This shard's part of an execution another shard started; its end is reported back there. */
   private async runForPeer(message: Extract<Message, { type: 'run' }>): Promise<void> {
     const { plan } = message;
     const origin = plan.shards.find((s) => s.id === plan.originator)!;
-    const report = (status: Extract<Message, { type: 'done' }>['status'], errors: readonly string[]) =>
-      this.post(origin, { type: 'done', from: this.myId, id: plan.id, status, errors });
+    const report = this.reporter(plan);
     if (!plan.shards.some((s) => s.id === this.myId))
       return report('failed', [`shard ${this.myId} is not a primary of the cluster any more`]);
     try {

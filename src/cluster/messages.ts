@@ -21,6 +21,8 @@ export type Message =
       readonly session?: string;
       readonly upgrade?: boolean;
     }
+  /** Take part in an execution of registration `registration` that an event on the originator started. */
+  | { readonly type: 'event'; readonly from: string; readonly plan: RunPlan; readonly registration: string }
   | { readonly type: 'accepted'; readonly from: string; readonly id: string }
   | {
       readonly type: 'done';

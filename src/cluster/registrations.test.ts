@@ -3,6 +3,7 @@
 // server that comes back, with or without its stored registrations, has the cluster's.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import calculateSlot from 'cluster-key-slot';
 import type { Redis } from 'ioredis';
 import { startGearsCluster, type GearsClusterHarness } from './cluster.test.support.js';
 
@@ -132,6 +133,63 @@ GB('CommandReader').map(() => 'two').register({ trigger: 'two' })`;
     for (const i of [0, 1, 2]) {
       assert.deepEqual(await ids(i), after);
       assert.deepEqual(await clients[i].call('RG.TRIGGER', 'ver'), ['v2']);
+    }
+    await unregisterAll();
+  });
+});
+
+describe("mode: 'async' spreads each execution over the cluster; 'async_local' stays on the shard", () => {
+  /** The id of the primary that owns `key`, from CLUSTER SLOTS. */
+  async function keyOwner(key: string): Promise<string> {
+    const slot = calculateSlot(key);
+    const ranges = (await cluster.data.nodes('master')[0].call('CLUSTER', 'SLOTS')) as Array<
+      [number, number, [string, number, string]]
+    >;
+    return ranges.find(([from, to]) => slot >= from && slot <= to)![2][2];
+  }
+
+  test('RG.TRIGGER: repartition and collect move the records of one trigger between shards', async () => {
+    const steps = `map((args) => args[1]).repartition((k) => k).map(async () => await execute('CLUSTER', 'MYID'))`;
+    await clients[0].call('RG.JSEXECUTE', `GB('CommandReader').${steps}.register({ trigger: 'owner', mode: 'async' })`);
+    await clients[0].call(
+      'RG.JSEXECUTE',
+      `GB('CommandReader').${steps}.register({ trigger: 'here', mode: 'async_local' })`,
+    );
+    for (const i of [0, 1, 2]) {
+      for (const key of ['a', 'b', 'c', 'd', 'e', 'f']) {
+        const [spread] = (await clients[i].call('RG.TRIGGER', 'owner', key)) as string[];
+        const [local] = (await clients[i].call('RG.TRIGGER', 'here', key)) as string[];
+        assert.equal(local, shardIds[i], 'async_local runs on the shard triggered');
+        assert.equal(spread, await keyOwner(key), `async: the record of ${key} moved to the shard owning it`);
+      }
+    }
+    await unregisterAll();
+  });
+
+  test('key events: an async registration writes through repartition to the shard owning the written key', async () => {
+    const steps = `map((x) => 'copy:' + x.key).repartition((k) => k).foreach(async (k) => { await execute('SET', k, '1'); })`;
+    await clients[1].call('RG.JSEXECUTE', `GB().${steps}.register('spread:*', { mode: 'async' })`);
+    await clients[1].call('RG.JSEXECUTE', `GB().${steps}.register('local:*', { mode: 'async_local' })`);
+    for (let i = 0; i < 20; i++) {
+      await cluster.data.set(`spread:${i}`, 'x');
+      await cluster.data.set(`local:${i}`, 'x');
+    }
+    for (let i = 0; i < 20; i++) {
+      for (;;) {
+        if ((await cluster.data.exists(`copy:spread:${i}`)) === 1) break;
+        await pause();
+      }
+    }
+    // async_local stays on the shard: a write to a key another shard owns is refused there
+    for (;;) {
+      const local = (await registrations(1, 'CLUSTER')).find((r) => JSON.stringify(r.data).includes('local:*'))!;
+      const data = local.data as Record<string, unknown>;
+      if (Number(data.numTriggered) === 20) {
+        assert.ok(Number(data.numFailures) > 0, 'some copies belong to another shard');
+        assert.match(String(data.lastError), /MOVED/);
+        break;
+      }
+      await pause();
     }
     await unregisterAll();
   });
