@@ -188,7 +188,10 @@ export class GearsCluster {
       this.log.warn(
         'the Redis this gears server is attached to became a replica; it serves no executions until promoted',
       );
+    const served = this.me !== undefined;
     this.topology = topology;
+    // a primary that just got its first slots (it joined the cluster) takes up the cluster's registrations
+    if (!served && this.me && this.registrations) void this.registrations.adopt().catch(() => undefined);
     return topology;
   }
 
