@@ -220,25 +220,12 @@ export class GearsCluster {
     if (!this.topology) return this.engine.execute(source, options);
     await this.engine.check(source, options);
     const { topology, runIds } = await this.served();
-    const plan: RunPlan = {
-      id: this.engine.nextExecutionId(),
-      originator: topology.myId,
-      shards: topology.shards,
-      runIds: Object.fromEntries(runIds) as Record<string, string>,
-    };
-    const peers = plan.shards.filter((s) => s.id !== plan.originator);
-    const tracker = new PeerTracker(
+    const {
+      plan,
       peers,
-      plan.runIds,
-      this.cluster!,
-      this.engine.config.get('ExecutionMaxIdleTime'),
-      (reason) => this.abortLocal(plan.id, reason),
-    );
-    this.trackers.set(plan.id, tracker);
-    const ended = (reason: string) => {
-      this.forget(plan.id, tracker);
-      for (const peer of tracker.pending) void this.post(peer, { type: 'abort', from: this.myId, id: plan.id, reason });
-    };
+      tracker,
+      end: ended,
+    } = this.track(topology, runIds, (id, reason) => this.abortLocal(id, reason));
     try {
       const { requirements, session, upgrade } = options;
       const message: Message = { type: 'run', from: this.myId, plan, source, requirements, session, upgrade };
@@ -431,6 +418,33 @@ export class GearsCluster {
     }
   }
 
+  /**
+   * A new execution id and plan over `topology`, and the tracker that watches the other shards; `end`
+   * stops watching and tells the shards still at it to stop.
+   */
+  private track(
+    topology: Topology,
+    runIds: ReadonlyMap<string, string | null>,
+    onFailure: (id: string, reason: string) => void,
+  ): { plan: RunPlan; peers: Shard[]; tracker: PeerTracker; end: (reason: string) => void } {
+    const plan: RunPlan = {
+      id: this.engine.nextExecutionId(),
+      originator: topology.myId,
+      shards: topology.shards,
+      runIds: Object.fromEntries(runIds) as Record<string, string>,
+    };
+    const peers = plan.shards.filter((s) => s.id !== plan.originator);
+    const idle = this.engine.config.get('ExecutionMaxIdleTime');
+    const tracker = new PeerTracker(peers, plan.runIds, this.cluster!, idle, (reason) => onFailure(plan.id, reason));
+    this.trackers.set(plan.id, tracker);
+    const end = (reason: string) => {
+      const pending = tracker.pending;
+      this.forget(plan.id, tracker);
+      for (const peer of pending) void this.post(peer, { type: 'abort', from: this.myId, id: plan.id, reason });
+    };
+    return { plan, peers, tracker, end };
+  }
+
   /** How this shard tells the originator of `plan` that its part ended. */
   private reporter(plan: RunPlan) {
     const origin = plan.shards.find((s) => s.id === plan.originator)!;
@@ -448,22 +462,8 @@ export class GearsCluster {
     const missing = topology.shards.find((s) => !runIds.get(s.id));
     if (missing)
       throw new GearsError(`${describeShard(missing)} has no gears server, so the execution cannot span the cluster`);
-    const plan: RunPlan = {
-      id: this.engine.nextExecutionId(),
-      originator: this.myId,
-      shards: topology.shards,
-      runIds: Object.fromEntries(runIds) as Record<string, string>,
-    };
-    const peers = plan.shards.filter((s) => s.id !== plan.originator);
-    const idle = this.engine.config.get('ExecutionMaxIdleTime');
     // a failed shard is named by gather(); this shard's part ends through its exchange
-    const tracker = new PeerTracker(peers, plan.runIds, this.cluster!, idle, () => undefined);
-    this.trackers.set(plan.id, tracker);
-    const end = (reason: string) => {
-      const pending = tracker.pending;
-      this.forget(plan.id, tracker);
-      for (const peer of pending) void this.post(peer, { type: 'abort', from: this.myId, id: plan.id, reason });
-    };
+    const { plan, peers, tracker, end } = this.track(topology, runIds, () => undefined);
     try {
       await Promise.all(
         peers.map((peer) => this.mailbox!.send(peer, { type: 'event', from: this.myId, plan, registration })),

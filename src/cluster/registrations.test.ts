@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import calculateSlot from 'cluster-key-slot';
 import type { Redis } from 'ioredis';
-import { startGearsCluster, type GearsClusterHarness } from './cluster.test.support.js';
+import { startGearsCluster, untilListed, type GearsClusterHarness } from './cluster.test.support.js';
 
 let cluster: GearsClusterHarness;
 let clients: Redis[];
@@ -231,25 +231,11 @@ describe('executions across shards', () => {
     const id = String(
       await clients[0].call('RG.JSEXECUTE', `GB('ShardsIDReader').map(() => { while (true) {} }).run()`, 'UNBLOCKING'),
     );
-    for (const client of clients) {
-      for (;;) {
-        const listed = (await client.call('RG.DUMPEXECUTIONS')) as unknown[][];
-        if (listed.some((e) => e[1] === id && e[3] === 'running')) break;
-        await pause();
-      }
-    }
+    for (const client of clients) await untilListed(client, id, 'running');
     const whole = (await clients[1].call('RG.DUMPEXECUTIONS', 'CLUSTER')) as unknown[][];
     assert.equal(whole.filter((e) => e[1] === id).length, 1, 'one entry per execution in the cluster view');
     assert.equal(await clients[2].call('RG.ABORTEXECUTION', id), 'OK');
-    for (const client of clients) {
-      for (;;) {
-        const listed = (await client.call('RG.DUMPEXECUTIONS')) as unknown[][];
-        const status = listed.find((e) => e[1] === id)?.[3];
-        if (status === 'aborted') break;
-        assert.notEqual(status, 'done');
-        await pause();
-      }
-    }
+    for (const client of clients) await untilListed(client, id, 'aborted', ['done']);
     const [, errors] = (await clients[0].call('RG.GETRESULTSBLOCKING', id)) as [unknown[], unknown[]];
     assert.ok(errors.length > 0, 'the originator says why it ended');
   });
