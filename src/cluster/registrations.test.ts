@@ -85,6 +85,19 @@ GB('CommandReader').map(() => 'two').register({ trigger: 'two' })`;
     await unregisterAll();
   });
 
+  test('a source one shard refuses to register is taken back from the others', async () => {
+    await clients[2].call('RG.CONFIGSET', 'refuse', 'yes');
+    const source = `if (gearsConfigGet('refuse') === 'yes') throw new Error('refused on this shard');
+GB('CommandReader').map(() => 'x').register({ trigger: 'refused' })`;
+    await assert.rejects(clients[0].call('RG.JSEXECUTE', source), (err: Error) => {
+      assert.match(err.message, new RegExp(`shard ${shardIds[2]} .*refused on this shard`));
+      assert.match(err.message, /removed again/);
+      return true;
+    });
+    for (const i of [0, 1, 2]) assert.deepEqual(await ids(i), [], `nothing left on node ${i}`);
+    await clients[2].call('RG.CONFIGSET', 'refuse', 'no');
+  });
+
   test('RG.TRIGGER from any node runs the function on that node', async () => {
     assert.equal(
       await clients[0].call(
