@@ -184,6 +184,9 @@ describe('KeysReader on a shard reads what a single Redis reads', () => {
     // one slot holding more keys than one script call reads from a slot (5,000)
     for (let i = 0; i < 5100; i++) writes.push(['SET', `big{tag}:${i}`, String(i)]);
     writes.push(['SET', '__gearbox:hidden', 'x']);
+    // values of every length class the packed reply has, and text that is not ASCII
+    writes.push(['SET', 'u:ü', 'é€'], ['SET', 'u:short', 'y'.repeat(40)], ['SET', 'u:mid', 'y'.repeat(300)]);
+    writes.push(['SET', 'u:long', 'z'.repeat(70_000)]);
     await Promise.all(
       writes.flatMap(([command, ...args]) => [
         cluster.data.call(command, ...args),
@@ -192,7 +195,7 @@ describe('KeysReader on a shard reads what a single Redis reads', () => {
     );
   });
 
-  for (const pattern of ['*', 'big*', 'h:*', 'h:1*', '*:1', '?:2*', 'nothing*']) {
+  for (const pattern of ['*', 'big*', 'h:*', 'h:1*', '*:1', '?:2*', 'u:*', 'u:?', 'nothing*']) {
     test(`pattern ${pattern}`, async () => {
       // a set's members come in no particular order
       const source = `GB('KeysReader', '${pattern}').map((r) => JSON.stringify([r.key, r.type, r.type === 'set' ? r.value.sort() : r.value])).run()`;
