@@ -1,10 +1,9 @@
 import calculateSlot from 'cluster-key-slot';
 import type { Redis } from 'ioredis';
 import type { KeysRecord } from '../../model/plan.js';
-import { isInternalKey } from './context.js';
 import { unpack } from './msgpack.js';
 import { SCAN_COUNT } from './scan.js';
-import { readTyped } from './values.js';
+import { recordsOf } from './values.js';
 
 // How a cluster shard reads KeysReader records. MGET cannot span slots there, and a SCAN batch sits in
 // about as many slots as it has keys, so the single instance's SCAN + MGET does not carry over. Two
@@ -107,21 +106,6 @@ function literalPrefix(pattern: string): string | undefined {
   return /[*?[\]\\]/.test(prefix) ? undefined : prefix;
 }
 
-async function toRecords(redis: Redis, keys: string[], values: Array<string | null>): Promise<KeysRecord[]> {
-  const out: KeysRecord[] = [];
-  let others: string[] | undefined;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    const value = values[i];
-    if (isInternalKey(key)) continue;
-    if (value === null) (others ??= []).push(key);
-    else out.push({ key, value, type: 'string', event: null });
-  }
-  // a nil is a key of another type, or one deleted since it was listed (readTyped leaves those out)
-  if (others) for (const record of await readTyped(redis, others)) out.push(record);
-  return out;
-}
-
 /**
  * Runs `call` from position `first` until it answers `last`; the next call is sent as soon as a
  * position arrives, so Redis reads batch i+1 while Node handles batch i.
@@ -165,14 +149,14 @@ export async function* clusterRecords(redis: Redis, pattern: string, count = SCA
           },
         );
   for await (const [keys, values] of source) {
-    const records = await toRecords(redis, keys, values);
+    const records = await recordsOf(redis, keys, values);
     if (records.length > 0) yield records;
   }
   if (big.size === 0) return;
   // the slots too big for one call: SCAN the shard and keep their keys only
   for await (const [keys, values] of batches(byScan, '0', '0')) {
     const keep = keys.map((key) => big.has(calculateSlot(key)));
-    const records = await toRecords(
+    const records = await recordsOf(
       redis,
       keys.filter((_, i) => keep[i]),
       values.filter((_, i) => keep[i]),
