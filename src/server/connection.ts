@@ -21,7 +21,7 @@ import { SUBSCRIBE_COMMANDS } from './pubsub.js';
 import type { RedisTarget } from './redis-url.js';
 import type { ClientLimits } from './limits.js';
 import { ClientReplyMode } from './reply-mode.js';
-import { encodeCommand, encodeReply } from './resp/encode.js';
+import { encodeReply } from './resp/encode.js';
 import { ErrorReply, type Reply } from './resp/reply.js';
 import { type Request, RequestReader } from './resp/request.js';
 import { ProtocolError } from './resp/scan.js';
@@ -56,8 +56,6 @@ type Wait =
   | 'handler'
   /** A write the write hooks want: until its reply is in and the hooks ran. */
   | 'hook';
-
-const bytesOf = (req: Request): Buffer => req.raw ?? encodeCommand([req.name, ...req.args]);
 
 export class ClientConnection implements LinkOwner {
   private readonly out: BatchWriter;
@@ -183,7 +181,7 @@ export class ClientConnection implements LinkOwner {
     let n = 0;
     for (let i = this.head; i < this.inbox.length; i++) {
       const r = this.inbox[i];
-      if (!(r instanceof ProtocolError)) n += r.raw?.length ?? 0;
+      if (!(r instanceof ProtocolError)) n += r.size;
     }
     return n;
   }
@@ -280,13 +278,13 @@ export class ClientConnection implements LinkOwner {
       if (expected && SUBSCRIBE_COMMANDS.has(req.name) && !state.inMulti) {
         state.sent(req.name);
         this.inFlight++;
-        link.subscribe(this, bytesOf(req));
+        link.subscribe(this, req.bytes());
         return true;
       }
       state.sent(req.name);
     }
     if (expected) this.inFlight++;
-    link.send(this, expected ? 'reply' : null, bytesOf(req));
+    link.send(this, expected ? 'reply' : null, req.bytes());
     return true;
   }
 
@@ -299,12 +297,12 @@ export class ClientConnection implements LinkOwner {
   /** SYNC/PSYNC: the rest of the connection is a byte tunnel (tunnel.ts); what came after it is passed on. */
   private startTunnel(req: Request): void {
     this.replies.next(req, false);
-    const sent = [bytesOf(req)];
+    const sent: Array<Buffer | readonly Buffer[]> = [req.bytes()];
     for (let i = this.head; i < this.inbox.length; i++) {
       const r = this.inbox[i];
-      if (!(r instanceof ProtocolError)) sent.push(bytesOf(r));
+      if (!(r instanceof ProtocolError)) sent.push(r.bytes());
     }
-    sent.push(this.reader.rest());
+    sent.push(...this.reader.rest());
     this.inbox.length = this.head = 0;
     this.deaf = true;
     this.tunnel = new Tunnel(this.links.ownLink(), sent, (bytes) => this.out.write(bytes));
@@ -335,7 +333,7 @@ export class ClientConnection implements LinkOwner {
     this.out.write(bytes);
   }
 
-  barrierSend(link: RedisLink, expect: Expect, req: Request, bytes: Buffer = bytesOf(req)): boolean {
+  barrierSend(link: RedisLink, expect: Expect, req: Request, bytes: Buffer | readonly Buffer[] = req.bytes()): boolean {
     this.links.current = link;
     if (!this.replies.next(req, link.state.inMulti)) {
       link.send(this, null, bytes);
@@ -373,7 +371,7 @@ export class ClientConnection implements LinkOwner {
 
   // LinkOwner
 
-  relay(bytes: Buffer): void {
+  relay(bytes: Buffer | readonly Buffer[]): void {
     this.hold.relay(bytes);
   }
 

@@ -8,7 +8,7 @@ import type { WriteHooks } from './write-hooks.js';
 
 interface Held {
   readonly req: Request;
-  readonly bytes: Buffer[];
+  readonly bytes: Array<Buffer | readonly Buffer[]>;
 }
 
 export class HookHold {
@@ -17,7 +17,7 @@ export class HookHold {
   constructor(
     private readonly hooks: WriteHooks | undefined,
     /** Where released reply bytes go (the client's writer). */
-    private readonly out: { write(bytes: Buffer): void },
+    private readonly out: { write(bytes: Buffer | readonly Buffer[]): void },
     private readonly log: Logger,
     private readonly clientId: number,
   ) {}
@@ -37,7 +37,7 @@ export class HookHold {
   }
 
   /** Reply bytes for the client: kept while a write is held, else written at once. */
-  relay(bytes: Buffer): void {
+  relay(bytes: Buffer | readonly Buffer[]): void {
     if (this.held !== null) this.held.bytes.push(bytes);
     else this.out.write(bytes);
   }

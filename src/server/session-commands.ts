@@ -34,7 +34,7 @@ export interface SessionHost {
    * Sends a command whose outcome later commands depend on; they wait for its reply, which comes back
    * through settle(). False when CLIENT REPLY silenced it (nothing to wait for).
    */
-  barrierSend(link: RedisLink, expect: Expect, req: Request, bytes?: Buffer): boolean;
+  barrierSend(link: RedisLink, expect: Expect, req: Request, bytes?: Buffer | readonly Buffer[]): boolean;
   /** The client passed the gate, or RESET closed it again: its input limits follow. */
   gateChanged(authenticated: boolean): void;
   /** Stops reading the client for `ms` (after a failed AUTH). */

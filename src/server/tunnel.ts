@@ -5,7 +5,7 @@ import type { RedisLink } from './link/redis-link.js';
 
 export class Tunnel {
   /** Client bytes waiting for the link to be idle; null once the tunnel is open. */
-  private waiting: Buffer[] | null;
+  private waiting: Array<Buffer | readonly Buffer[]> | null;
 
   /**
    * Waits until nothing is pending on `link`, then sends it `sent` (the SYNC/PSYNC and whatever the
@@ -13,7 +13,7 @@ export class Tunnel {
    */
   constructor(
     private readonly link: RedisLink,
-    sent: readonly Buffer[],
+    sent: ReadonlyArray<Buffer | readonly Buffer[]>,
     toClient: (bytes: Buffer) => void,
   ) {
     this.waiting = [...sent];
@@ -22,7 +22,7 @@ export class Tunnel {
       const waiting = this.waiting ?? [];
       this.waiting = null;
       link.tunnel(toClient);
-      for (const bytes of waiting) if (bytes.length > 0) link.writeRaw(bytes);
+      for (const bytes of waiting) link.writeRaw(bytes);
     });
   }
 
