@@ -142,7 +142,15 @@ export class ClientConnection implements LinkOwner {
       session: this.session,
       owner: this,
       clientSide: this.readGate.as('redis'),
-      opened: (own) => (this.out.peer = own),
+      // a client that does not read slows down its own link's replies, except pub/sub messages: Redis
+      // does not slow publishers either, so they pile up here under the pubsub class limit (client-budget.ts)
+      opened: (own) =>
+        (this.out.peer = {
+          pause: () => {
+            if (!own.state.subscribed) own.pause();
+          },
+          resume: () => own.resume(),
+        }),
     });
     if (gate.authenticated) this.links.ownLink();
     socket.setNoDelay(true);
