@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { Engine } from '../engine/index.js';
 import { startRedis, type RedisProcess } from '../../test/support/redis.js';
-import { startGearsCluster, type GearsClusterHarness } from './cluster.test.support.js';
+import { startGearsCluster, untilListed, type GearsClusterHarness } from './cluster.test.support.js';
 
 let cluster: GearsClusterHarness;
 let clients: Redis[];
@@ -213,22 +213,8 @@ describe('executions across shards', () => {
       await clients[1].call('RG.JSEXECUTE', `GB('ShardsIDReader').map(() => { while (true) {} }).run()`, 'UNBLOCKING'),
     );
     // wait until every shard has it running
-    for (const client of clients) {
-      for (;;) {
-        const listed = (await client.call('RG.DUMPEXECUTIONS')) as unknown[][];
-        if (listed.some((e) => e[1] === id && e[3] === 'running')) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
+    for (const client of clients) await untilListed(client, id, 'running');
     assert.equal(await clients[1].call('RG.ABORTEXECUTION', id), 'OK');
-    for (const client of clients) {
-      for (;;) {
-        const listed = (await client.call('RG.DUMPEXECUTIONS')) as unknown[][];
-        const status = listed.find((e) => e[1] === id)?.[3];
-        if (status === 'aborted') break;
-        assert.notEqual(status, 'done');
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
+    for (const client of clients) await untilListed(client, id, 'aborted', ['done']);
   });
 });

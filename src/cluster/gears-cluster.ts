@@ -9,12 +9,17 @@ import {
   type ExecuteOutcome,
   type ExecutionSummary,
   type JobDistribution,
+  type SpreadEvent,
+  type StatsView,
 } from '../engine/index.js';
 import { childLogger, type Logger } from '../log/logger.js';
 import type { ExchangeSetup } from './exchange.js';
 import { clusterLink, localLink } from './links.js';
 import { Mailbox } from './mailbox.js';
-import type { Message, RunPlan } from './messages.js';
+import type { ListedExecution, Message, Query, RegistryOp, RunPlan, ShardRegistration } from './messages.js';
+import { ClusterRegistrations } from './registrations.js';
+import { Rendezvous } from './rendezvous.js';
+import { PeerRequests } from './requests.js';
 import { BEAT_MS, Heartbeat, newRunId, readRunIds } from './presence.js';
 import { PeerTracker } from './tracker.js';
 import {
@@ -29,6 +34,8 @@ import {
 
 const EXCHANGE_MODULE = new URL('./exchange.js', import.meta.url).href;
 const REFRESH_MS = 2000;
+/** How long a shard waits for the ids of what a source registered while the originator evaluates it. */
+const IDS_WAIT_MS = 60_000;
 
 export interface ClusterOptions {
   readonly redisUrl: string;
@@ -86,8 +93,13 @@ export class GearsCluster {
   private topology: Topology | undefined;
   private readonly runId = newRunId();
   private readonly trackers = new Map<string, PeerTracker>();
-  private readonly describing = new Map<string, (summary: ShardExecution | null) => void>();
-  private requests = 0;
+  private readonly requests = new PeerRequests(
+    () => this.myId,
+    (to, message) => this.post(to, message),
+    () => this.engine.config.get('ExecutionMaxIdleTime'),
+  );
+  private readonly agreedIds = new Rendezvous<readonly string[]>();
+  private registrations: ClusterRegistrations | undefined;
   private timer: NodeJS.Timeout | undefined;
   private heartbeat: Heartbeat | undefined;
   private mailbox: Mailbox | undefined;
@@ -153,6 +165,18 @@ export class GearsCluster {
       this.log,
     );
     await this.mailbox.start();
+    this.registrations = new ClusterRegistrations(
+      this.engine,
+      {
+        servedPeers: () => this.servedPeers(),
+        peers: () => this.peers(),
+        ask: (peer, query) => this.requests.ask(peer, query),
+        redis: this.cluster,
+      },
+      this.log,
+    );
+    await this.registrations.adopt();
+    this.engine.registrations.distributor = { begin: (id) => this.beginEvent(id) };
     this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_MS);
     this.timer.unref();
   }
@@ -164,7 +188,10 @@ export class GearsCluster {
       this.log.warn(
         'the Redis this gears server is attached to became a replica; it serves no executions until promoted',
       );
+    const served = this.me !== undefined;
     this.topology = topology;
+    // a primary that just got its first slots (it joined the cluster) takes up the cluster's registrations
+    if (!served && this.me && this.registrations) void this.registrations.adopt().catch(() => undefined);
     return topology;
   }
 
@@ -192,36 +219,13 @@ export class GearsCluster {
   async execute(source: string, options: ExecuteOptions = {}): Promise<ExecuteOutcome> {
     if (!this.topology) return this.engine.execute(source, options);
     await this.engine.check(source, options);
-    const topology = await this.refresh();
-    if (topology.myRole === 'replica' || !this.me)
-      throw new GearsError(
-        `this gears server's Redis serves no slots as a primary: send the function to a primary's gears server`,
-      );
-    const runIds = await this.liveRunIds(topology.shards);
-    const missing = topology.shards.find((s) => !runIds.get(s.id));
-    if (missing)
-      throw new GearsError(
-        `${describeShard(missing)} has no gears server: start one with \`gearbox serve --redis redis://${shardAddress(missing)}\` (every primary needs one)`,
-      );
-    const plan: RunPlan = {
-      id: this.engine.nextExecutionId(),
-      originator: topology.myId,
-      shards: topology.shards,
-      runIds: Object.fromEntries(runIds) as Record<string, string>,
-    };
-    const peers = plan.shards.filter((s) => s.id !== plan.originator);
-    const tracker = new PeerTracker(
+    const { topology, runIds } = await this.served();
+    const {
+      plan,
       peers,
-      plan.runIds,
-      this.cluster!,
-      this.engine.config.get('ExecutionMaxIdleTime'),
-      (reason) => this.abortLocal(plan.id, reason),
-    );
-    this.trackers.set(plan.id, tracker);
-    const ended = (reason: string) => {
-      this.forget(plan.id, tracker);
-      for (const peer of tracker.pending) void this.post(peer, { type: 'abort', from: this.myId, id: plan.id, reason });
-    };
+      tracker,
+      end: ended,
+    } = this.track(topology, runIds, (id, reason) => this.abortLocal(id, reason));
     try {
       const { requirements, session, upgrade } = options;
       const message: Message = { type: 'run', from: this.myId, plan, source, requirements, session, upgrade };
@@ -232,6 +236,7 @@ export class GearsCluster {
           id: plan.id,
           job: this.jobFor(plan),
           gather: () => tracker.wait(),
+          registrationIds: (count) => this.giveIds(plan, peers, count),
           onFinished: (execution) => {
             // a source that only registers ends here at once while the others still install it: only a
             // failure here stops them
@@ -253,6 +258,73 @@ export class GearsCluster {
   }
 
   /**
+   * The topology and every shard's gears server run id, or a GearsError when this server is not on
+   * a primary or a primary has no gears server.
+   */
+  private async served(): Promise<{ topology: Topology; runIds: Map<string, string | null> }> {
+    const topology = await this.refresh();
+    if (topology.myRole === 'replica' || !this.me)
+      throw new GearsError(
+        `this gears server's Redis serves no slots as a primary: send the command to a primary's gears server`,
+      );
+    const runIds = await this.liveRunIds(topology.shards);
+    const missing = topology.shards.find((s) => !runIds.get(s.id));
+    if (missing)
+      throw new GearsError(
+        `${describeShard(missing)} has no gears server: start one with \`gearbox serve --redis redis://${shardAddress(missing)}\` (every primary needs one)`,
+      );
+    return { topology, runIds };
+  }
+
+  private async servedPeers(): Promise<Shard[]> {
+    await this.served();
+    return this.peers();
+  }
+
+  private peers(): Shard[] {
+    return this.topology?.shards.filter((s) => s.id !== this.myId) ?? [];
+  }
+
+  /** The originator names what the source registered, here and on every other shard. */
+  private async giveIds(plan: RunPlan, peers: readonly Shard[], count: number): Promise<readonly string[]> {
+    const ids = Array.from({ length: count }, () => this.engine.nextExecutionId());
+    await Promise.all(peers.map((peer) => this.post(peer, { type: 'ids', from: this.myId, id: plan.id, ids })));
+    return ids;
+  }
+
+  private async takeIds(plan: RunPlan, count: number): Promise<readonly string[]> {
+    const origin = plan.shards.find((s) => s.id === plan.originator)!;
+    const ids = await this.agreedIds.take(
+      plan.id,
+      IDS_WAIT_MS,
+      `${describeShard(origin)} sent no ids for the registrations within ${IDS_WAIT_MS} ms`,
+    );
+    if (ids.length !== count)
+      throw new GearsError(
+        `the source registered ${count} functions here but ${ids.length} on ${describeShard(origin)}: a source must register the same functions on every shard`,
+      );
+    return ids;
+  }
+
+  /** RG.UNREGISTER, RG.PAUSEREGISTRATIONS, RG.UNPAUSEREGISTRATIONS: on every shard. */
+  registry(op: RegistryOp, ids: readonly string[]): Promise<void> {
+    return this.registrations!.everywhere(op, ids);
+  }
+
+  /** RG.DUMPREGISTRATIONS CLUSTER: every other shard's counters, by registration id. */
+  peerCounters(): Promise<Map<string, StatsView[]>> {
+    return this.registrations!.theirs();
+  }
+
+  /** RG.DUMPEXECUTIONS CLUSTER: the executions of every other shard (those that answer). */
+  async peerExecutions(): Promise<ListedExecution[][]> {
+    const answers = await Promise.all(
+      this.peers().map((peer) => this.requests.ask<ListedExecution[]>(peer, { kind: 'executions' })),
+    );
+    return answers.map((a) => a ?? []);
+  }
+
+  /**
    * Every shard's gears server run id. A missing one is read again after a heartbeat, since a
    * FLUSHALL removes the keys that the servers write back within a beat.
    */
@@ -268,12 +340,21 @@ export class GearsCluster {
     const local = this.engine.find(id);
     const mine: ShardExecution = { shardId: this.engine.shardId, summary: local.summary() };
     if (!this.topology) return [mine];
-    const peers = this.topology.shards.filter((s) => s.id !== this.myId);
-    const theirs = await Promise.all(peers.map((peer) => this.ask(peer, id)));
-    return [mine, ...theirs.filter((s): s is ShardExecution => s !== null)];
+    const peers = this.peers();
+    const theirs = await Promise.all(
+      peers.map((peer) => this.requests.ask<ExecutionSummary>(peer, { kind: 'execution', id })),
+    );
+    return [
+      mine,
+      ...peers.flatMap((peer, i) => {
+        const summary = theirs[i];
+        return summary ? [{ shardId: peer.id, summary }] : [];
+      }),
+    ];
   }
 
   async close(): Promise<void> {
+    this.engine.registrations.distributor = undefined;
     clearInterval(this.timer);
     await this.heartbeat?.stop();
     await this.mailbox?.stop();
@@ -299,22 +380,120 @@ export class GearsCluster {
     switch (message.type) {
       case 'run':
         return void this.runForPeer(message);
+      case 'event':
+        return void this.eventForPeer(message);
       case 'accepted':
         return this.trackers.get(message.id)?.accept(message.from);
       case 'done':
         return this.trackers.get(message.id)?.report(message);
       case 'abort':
-        return this.abortLocal(message.id, message.reason);
-      case 'describe': {
-        const summary = this.engine.executions.get(message.id)?.summary() ?? null;
+        this.agreedIds.fail(message.id, message.reason);
+        if (this.engine.executions.get(message.id)) return this.abortLocal(message.id, message.reason);
+        return this.engine.registrations.stopParticipating(message.id);
+      case 'ids':
+        return this.agreedIds.give(message.id, message.ids);
+      case 'ask': {
         const to = this.topology?.shards.find((s) => s.id === message.from);
-        if (to) void this.post(to, { type: 'described', from: this.myId, request: message.request, summary });
+        const answer = this.answer(message.query);
+        if (to) void this.post(to, { type: 'answer', from: this.myId, request: message.request, answer });
         return;
       }
-      case 'described':
-        return this.describing.get(message.request)?.(
-          message.summary ? { shardId: message.from, summary: message.summary } : null,
-        );
+      case 'answer':
+        return this.requests.answered(message);
+    }
+  }
+
+  private answer(query: Query): unknown {
+    switch (query.kind) {
+      case 'execution':
+        return this.engine.executions.get(query.id)?.summary() ?? null;
+      case 'executions':
+        return this.engine.executions
+          .list()
+          .map((e): ListedExecution => ({ id: e.id, status: e.status, registered: e.registered }));
+      case 'registrations':
+        return this.registrations?.local() ?? ([] satisfies ShardRegistration[]);
+      case 'registry':
+        return this.registrations?.answerRegistry(query.op, query.ids) ?? { error: 'not in a cluster yet' };
+    }
+  }
+
+  /**
+   * A new execution id and plan over `topology`, and the tracker that watches the other shards; `end`
+   * stops watching and tells the shards still at it to stop.
+   */
+  private track(
+    topology: Topology,
+    runIds: ReadonlyMap<string, string | null>,
+    onFailure: (id: string, reason: string) => void,
+  ): { plan: RunPlan; peers: Shard[]; tracker: PeerTracker; end: (reason: string) => void } {
+    const plan: RunPlan = {
+      id: this.engine.nextExecutionId(),
+      originator: topology.myId,
+      shards: topology.shards,
+      runIds: Object.fromEntries(runIds) as Record<string, string>,
+    };
+    const peers = plan.shards.filter((s) => s.id !== plan.originator);
+    const idle = this.engine.config.get('ExecutionMaxIdleTime');
+    const tracker = new PeerTracker(peers, plan.runIds, this.cluster!, idle, (reason) => onFailure(plan.id, reason));
+    this.trackers.set(plan.id, tracker);
+    const end = (reason: string) => {
+      const pending = tracker.pending;
+      this.forget(plan.id, tracker);
+      for (const peer of pending) void this.post(peer, { type: 'abort', from: this.myId, id: plan.id, reason });
+    };
+    return { plan, peers, tracker, end };
+  }
+
+  /** How this shard tells the originator of `plan` that its part ended. */
+  private reporter(plan: RunPlan) {
+    const origin = plan.shards.find((s) => s.id === plan.originator)!;
+    return (status: Extract<Message, { type: 'done' }>['status'], errors: readonly string[]) =>
+      this.post(origin, { type: 'done', from: this.myId, id: plan.id, status, errors });
+  }
+
+  /**
+   * One execution of a `mode: 'async'` registration whose steps move records, begun here by an
+   * event: every other shard takes part with the records the steps move to it.
+   */
+  private async beginEvent(registration: string): Promise<SpreadEvent> {
+    const topology = this.topology!;
+    const runIds = await this.liveRunIds(topology.shards);
+    const missing = topology.shards.find((s) => !runIds.get(s.id));
+    if (missing)
+      throw new GearsError(`${describeShard(missing)} has no gears server, so the execution cannot span the cluster`);
+    // a failed shard is named by gather(); this shard's part ends through its exchange
+    const { plan, peers, tracker, end } = this.track(topology, runIds, () => undefined);
+    try {
+      await Promise.all(
+        peers.map((peer) => this.mailbox!.send(peer, { type: 'event', from: this.myId, plan, registration })),
+      );
+    } catch (err) {
+      end((err as Error).message);
+      throw err;
+    }
+    return {
+      id: plan.id,
+      job: this.jobFor(plan),
+      gather: () => tracker.wait().finally(() => this.forget(plan.id, tracker)),
+      end,
+    };
+  }
+
+  private async eventForPeer(message: Extract<Message, { type: 'event' }>): Promise<void> {
+    const { plan } = message;
+    const report = this.reporter(plan);
+    void this.post(
+      plan.shards.find((s) => s.id === plan.originator)!,
+      { type: 'accepted', from: this.myId, id: plan.id },
+    );
+    try {
+      await report(
+        'done',
+        await this.engine.registrations.participate(message.registration, plan.id, this.jobFor(plan)),
+      );
+    } catch (err) {
+      await report('failed', [(err as Error).message]);
     }
   }
 
@@ -322,8 +501,7 @@ export class GearsCluster {
   private async runForPeer(message: Extract<Message, { type: 'run' }>): Promise<void> {
     const { plan } = message;
     const origin = plan.shards.find((s) => s.id === plan.originator)!;
-    const report = (status: Extract<Message, { type: 'done' }>['status'], errors: readonly string[]) =>
-      this.post(origin, { type: 'done', from: this.myId, id: plan.id, status, errors });
+    const report = this.reporter(plan);
     if (!plan.shards.some((s) => s.id === this.myId))
       return report('failed', [`shard ${this.myId} is not a primary of the cluster any more`]);
     try {
@@ -337,6 +515,7 @@ export class GearsCluster {
           id: plan.id,
           job: this.jobFor(plan),
           onFinished: (execution) => void report(execution.failed ? 'failed' : execution.status, execution.errors),
+          registrationIds: (count) => this.takeIds(plan, count),
         },
       });
     } catch (err) {
@@ -352,20 +531,6 @@ export class GearsCluster {
   private abortLocal(id: string, reason: string): void {
     const execution = this.engine.executions.get(id);
     if (execution && !execution.finished) this.engine.abort(id, reason);
-  }
-
-  private ask(peer: Shard, id: string): Promise<ShardExecution | null> {
-    const request = `${this.myId}-${this.requests++}`;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => done(null), Math.max(this.engine.config.get('ExecutionMaxIdleTime'), 100));
-      const done = (summary: ShardExecution | null) => {
-        clearTimeout(timer);
-        this.describing.delete(request);
-        resolve(summary);
-      };
-      this.describing.set(request, done);
-      void this.post(peer, { type: 'describe', from: this.myId, id, request });
-    });
   }
 
   /** Sends without failing the caller: a shard that cannot be reached is found out by its silence. */

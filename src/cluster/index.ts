@@ -7,3 +7,4 @@ export {
   type ShardInfo,
 } from './gears-cluster.js';
 export { parseClusterNodes, SlotMap, type Shard, type Topology } from './topology.js';
+export type { ListedExecution } from './messages.js';
