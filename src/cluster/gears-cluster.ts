@@ -397,7 +397,7 @@ export class GearsCluster {
       case 'abort':
         this.agreedIds.fail(message.id, message.reason);
         if (this.engine.executions.get(message.id)) return this.abortLocal(message.id, message.reason);
-        return this.engine.registrations.stopParticipating(message.id);
+        return this.engine.registrations.stopSpread(message.id);
       case 'ids':
         return this.agreedIds.give(message.id, message.ids);
       case 'ask': {
@@ -470,8 +470,11 @@ export class GearsCluster {
     const missing = topology.shards.find((s) => !runIds.get(s.id));
     if (missing)
       throw new GearsError(`${describeShard(missing)} has no gears server, so the execution cannot span the cluster`);
-    // a failed shard is named by gather(); this shard's part ends through its exchange
-    const { plan, peers, tracker, end } = this.track(topology, runIds, () => undefined);
+    // a shard that failed or went away will never send this shard's part what it waits for: it stops
+    // (its thread with it), and gather() names the shard
+    const { plan, peers, tracker, end } = this.track(topology, runIds, (id) =>
+      this.engine.registrations.stopSpread(id),
+    );
     try {
       await Promise.all(
         peers.map((peer) => this.mailbox!.send(peer, { type: 'event', from: this.myId, plan, registration })),

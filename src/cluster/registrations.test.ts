@@ -207,6 +207,23 @@ describe("mode: 'async' spreads each execution over the cluster; 'async_local' s
     }
     await unregisterAll();
   });
+
+  test('while a shard has no gears server a spread execution fails, naming it; once it is back they spread again', async () => {
+    await clients[0].call(
+      'RG.JSEXECUTE',
+      `GB('CommandReader').map((a) => a[1]).repartition((k) => k).map(async () => await execute('CLUSTER', 'MYID')).register({ trigger: 'spread' })`,
+    );
+    await cluster.gears[2].stop();
+    await assert.rejects(
+      clients[0].call('RG.TRIGGER', 'spread', 'a'),
+      new RegExp(`shard ${shardIds[2]} .*has no gears server`),
+    );
+    await cluster.startGears(2);
+    clients[2] = cluster.client(2);
+    for (const key of ['a', 'b', 'c'])
+      assert.deepEqual(await clients[0].call('RG.TRIGGER', 'spread', key), [await keyOwner(key)]);
+    await unregisterAll();
+  });
 });
 
 describe('a gears server that comes back', () => {
