@@ -267,8 +267,16 @@ export class GearsCluster {
         },
       });
       if (outcome.kind === 'registered') {
-        // registered here: reply once every shard has its registrations too
-        await tracker.wait().finally(() => this.forget(plan.id, tracker));
+        // registered here: reply once every shard has its registrations too, or take them back everywhere
+        await tracker
+          .wait()
+          .catch(async (err: Error) => {
+            await this.registrations!.withdraw(outcome.ids);
+            throw new GearsError(
+              `${err.message}; the registrations were removed again from the shards that had installed them`,
+            );
+          })
+          .finally(() => this.forget(plan.id, tracker));
       }
       return outcome;
     } catch (err) {

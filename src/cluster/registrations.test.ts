@@ -85,6 +85,20 @@ GB('CommandReader').map(() => 'two').register({ trigger: 'two' })`;
     await unregisterAll();
   });
 
+  test('a source one shard refuses to register is taken back from the others', async () => {
+    await clients[2].call('RG.CONFIGSET', 'refuse', 'yes');
+    const source = `if (gearsConfigGet('refuse') === 'yes') throw new Error('refused on this shard');
+GB('CommandReader').map(() => 'x').register({ trigger: 'refused' })`;
+    // an error reply once the originator has registered; the execution's errors if it was stopped before that
+    const said = await clients[0].call('RG.JSEXECUTE', source).then(
+      (reply) => JSON.stringify(reply),
+      (err: Error) => err.message,
+    );
+    assert.match(said, new RegExp(`shard ${shardIds[2]} .*refused on this shard`));
+    for (const i of [0, 1, 2]) assert.deepEqual(await ids(i), [], `nothing left on node ${i}`);
+    await clients[2].call('RG.CONFIGSET', 'refuse', 'no');
+  });
+
   test('RG.TRIGGER from any node runs the function on that node', async () => {
     assert.equal(
       await clients[0].call(
