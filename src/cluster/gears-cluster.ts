@@ -15,6 +15,7 @@ import {
   type TriggerOutcome,
 } from '../engine/index.js';
 import { childLogger, type Logger } from '../log/logger.js';
+import { announce, announced, readAddresses, type Listening } from './addresses.js';
 import type { ExchangeSetup } from './exchange.js';
 import { clusterLink, localLink } from './links.js';
 import { Mailbox } from './mailbox.js';
@@ -63,6 +64,8 @@ export interface ShardInfo {
   readonly minSlot: number;
   readonly maxSlot: number;
   readonly pendingMessages: number;
+  /** host:port where clients reach this shard's gears server (gearbox's addition to RedisGears' shape). */
+  readonly gearsAddress: string | null;
 }
 
 export interface ClusterInfo {
@@ -117,6 +120,7 @@ export class GearsCluster {
   private heartbeat: Heartbeat | undefined;
   private mailbox: Mailbox | undefined;
   private cluster: Cluster | undefined;
+  private listening: Listening | undefined;
 
   private constructor(
     private readonly engine: Engine,
@@ -203,16 +207,31 @@ export class GearsCluster {
       );
     const served = this.me !== undefined;
     this.topology = topology;
+    await this.announce();
     // a primary that just got its first slots (it joined the cluster) takes up the cluster's registrations
     if (!served && this.me && this.registrations) void this.registrations.adopt().catch(() => undefined);
     return topology;
+  }
+
+  /** Tells clients where this gears server listens (RG.INFOCLUSTER's gearsAddress); kept up on every refresh. */
+  async listeningOn(listening: Listening): Promise<void> {
+    this.listening = listening;
+    await this.announce();
+  }
+
+  private async announce(): Promise<void> {
+    const me = this.me;
+    if (me && this.listening) await announce(this.redis, me.tag, announced(this.listening, me));
   }
 
   /** RG.INFOCLUSTER's content; null outside a cluster. */
   async info(): Promise<ClusterInfo | null> {
     if (!this.topology || !this.cluster) return null;
     const { shards, myId } = await this.refresh();
-    const runIds = await readRunIds(this.cluster, shards);
+    const [runIds, addresses] = await Promise.all([
+      readRunIds(this.cluster, shards),
+      readAddresses(this.cluster, shards),
+    ]);
     return {
       myId,
       myRunId: this.runId,
@@ -224,6 +243,7 @@ export class GearsCluster {
         minSlot: lowestSlot(s),
         maxSlot: highestSlot(s),
         pendingMessages: this.mailbox!.pendingTo(s.id),
+        gearsAddress: addresses.get(s.id) ?? null,
       })),
     };
   }
