@@ -125,13 +125,16 @@ const parseShard: (reply: unknown) => ShardInfo = record({
   minHslot: num,
   maxHslot: num,
   pendingMessages: num,
+  gearsAddress: optionalText,
 });
 
 /** RG.INFOCLUSTER: null outside a cluster (the server answers 'no cluster mode'). */
 export function parseClusterInfo(reply: unknown): ClusterInfo | null {
   if (!Array.isArray(reply) && !(reply instanceof Map)) return null;
   const f = fields(reply);
-  return { my_id: text(f.MyId), my_run_id: text(f.MyRunId ?? ''), shards: list(f.Shards ?? []).map(parseShard) };
+  // RedisGears 1.2 answers MyId, MyRunId, then the shard list as a fifth element without a name
+  const shards = f.Shards ?? (Array.isArray(reply) && reply.length % 2 === 1 ? reply[reply.length - 1] : []);
+  return { my_id: text(f.MyId), my_run_id: text(f.MyRunId ?? ''), shards: list(shards).map(parseShard) };
 }
 
 export const parseStats: (reply: unknown) => JsStats = record({
