@@ -16,6 +16,7 @@ import { clusterLink, localLink } from './links.js';
 import { Mailbox } from './mailbox.js';
 import type { Message, RunPlan } from './messages.js';
 import { BEAT_MS, Heartbeat, newRunId, readRunIds } from './presence.js';
+import { readRole, replicaRefusal, ReplicaError, standbyRefusal, type RedisRole } from './role.js';
 import { PeerTracker } from './tracker.js';
 import {
   describeShard,
@@ -33,6 +34,8 @@ const REFRESH_MS = 2000;
 export interface ClusterOptions {
   readonly redisUrl: string;
   readonly logger?: Logger;
+  /** `gearbox serve --standby`: may start beside a replica, standing by to take over its shard. */
+  readonly standby?: boolean;
 }
 
 export interface ShardInfo {
@@ -56,30 +59,22 @@ export interface ShardExecution {
   readonly summary: ExecutionSummary;
 }
 
-/** Refusing to attach to a replica: a gears server there could not write. */
-export class ReplicaError extends Error {}
-
 /**
- * Refuses a Redis that is a replica, before anything starts on it; a Redis that cannot be reached
- * yet is left to the engine, which waits for it.
+ * The role of the Redis at `redisUrl`, refusing a replica unless `standby`, before anything starts on
+ * it; a Redis that cannot be reached yet is left to the engine, which waits for it (as a primary).
  */
-export async function refuseReplica(redisUrl: string): Promise<void> {
+export async function checkRole(redisUrl: string, standby = false): Promise<RedisRole> {
   const redis = localLink(redisUrl, 'gearbox-check');
   try {
-    await assertPrimary(redis, redisUrl);
+    const role = await readRole(redis);
+    if (role.kind === 'replica' && !standby) throw replicaRefusal(redisUrl);
+    return role;
   } catch (err) {
     if (err instanceof ReplicaError) throw err;
+    return { kind: 'primary' };
   } finally {
     redis.disconnect();
   }
-}
-
-async function assertPrimary(redis: Redis, redisUrl: string): Promise<void> {
-  const info = String(await redis.info('replication'));
-  if (/role:slave/.test(info))
-    throw new ReplicaError(
-      `the Redis at ${redisUrl} is a replica: point --redis at a primary (a gears server runs beside each primary)`,
-    );
 }
 
 export class GearsCluster {
@@ -92,6 +87,9 @@ export class GearsCluster {
   private heartbeat: Heartbeat | undefined;
   private mailbox: Mailbox | undefined;
   private cluster: Cluster | undefined;
+  private role: RedisRole = { kind: 'primary' };
+  /** A role change being acted on: the next look waits for it. */
+  private changing: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly engine: Engine,
@@ -123,12 +121,57 @@ export class GearsCluster {
   }
 
   private async join(): Promise<void> {
-    await assertPrimary(this.redis, this.options.redisUrl);
+    this.role = await readRole(this.redis);
+    if (this.role.kind === 'replica' && !this.options.standby) throw replicaRefusal(this.options.redisUrl);
+    if (this.role.kind === 'replica') this.log.info(`standing by beside a replica of ${this.role.primary}`);
     if (/cluster_enabled:1/.test(String(await this.redis.info('cluster')))) await this.start();
+    this.timer = setInterval(() => void this.look(), REFRESH_MS);
+    this.timer.unref();
   }
 
   get enabled(): boolean {
     return this.topology !== undefined;
+  }
+
+  /** While the Redis beside this server is a replica: its primary's address (writes are refused, naming it). */
+  get standingBy(): string | undefined {
+    return this.role.kind === 'replica' ? this.role.primary : undefined;
+  }
+
+  /** Every few seconds: the topology, and whether this server's Redis was promoted or demoted. */
+  private look(): Promise<void> {
+    this.changing = this.changing.then(async () => {
+      try {
+        if (this.topology) await this.refresh();
+        await this.become(await readRole(this.redis));
+      } catch (err) {
+        this.log.debug({ err: (err as Error).message }, 'cannot read the role or topology; retrying');
+      }
+    });
+    return this.changing;
+  }
+
+  /**
+   * Acts on a role change. Promoted: restores the shard's registrations (they replicated here) and
+   * joins the cluster's gears servers. Demoted: stops firing registrations and leaves, so the
+   * promoted replica's gears server is the only one acting for the shard.
+   */
+  private async become(role: RedisRole): Promise<void> {
+    const was = this.role;
+    this.role = role;
+    if (was.kind === role.kind) return;
+    if (role.kind === 'replica') {
+      this.log.warn(`the Redis beside this gears server became a replica of ${role.primary}: standing by`);
+      this.engine.standDown();
+      await this.leave();
+      return;
+    }
+    this.log.warn('the Redis beside this gears server was promoted to primary: taking over its shard');
+    await this.engine.takeOver();
+    if (this.cluster) {
+      this.cluster.refreshSlotsCache();
+      await this.enter();
+    }
   }
 
   private get myId(): string {
@@ -142,29 +185,48 @@ export class GearsCluster {
   private async start(): Promise<void> {
     const topology = await this.refresh();
     this.cluster = clusterLink(this.options.redisUrl, topology.shards, 'gearbox-cluster');
-    this.heartbeat = new Heartbeat(this.redis, this.runId, () => this.me?.tag);
-    await this.heartbeat.start();
+    if (this.role.kind === 'primary') await this.enter();
+  }
+
+  /**
+   * Joins the cluster's gears servers as its shard's: the inbox position is fixed first, then the
+   * heartbeat tells the others this server is there, so every message sent to it from then on is read.
+   */
+  private async enter(): Promise<void> {
     this.mailbox = new Mailbox(
       localLink(this.options.redisUrl, 'gearbox-inbox'),
-      this.cluster,
+      this.cluster!,
       () => this.me?.tag,
-      () => this.engine.config.get('SendMsgRetries'),
-      (message) => this.handle(message),
+      () => ({
+        retries: this.engine.config.get('SendMsgRetries'),
+        idleMs: this.engine.config.get('ExecutionMaxIdleTime'),
+      }),
+      (message, tag) => this.handle(message, tag),
       this.log,
     );
     await this.mailbox.start();
-    this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_MS);
-    this.timer.unref();
+    this.heartbeat = new Heartbeat(this.redis, this.runId, () => this.me?.tag);
+    await this.heartbeat.start();
+  }
+
+  /** Leaves the cluster's gears servers: no heartbeat, no inbox; executions in flight are aborted by their shards. */
+  private async leave(): Promise<void> {
+    await this.heartbeat?.stop();
+    await this.mailbox?.stop();
+    this.heartbeat = this.mailbox = undefined;
   }
 
   /** Reads the topology from Redis again (RG.REFRESHCLUSTER, and every few seconds). */
   async refresh(): Promise<Topology> {
     const topology = parseClusterNodes(String(await this.redis.call('CLUSTER', 'NODES')));
-    if (topology.myRole === 'replica')
-      this.log.warn(
-        'the Redis this gears server is attached to became a replica; it serves no executions until promoted',
-      );
+    const before = this.topology;
+    const tagBefore = this.me?.tag;
     this.topology = topology;
+    if (!before || layout(before) === layout(topology)) return topology;
+    // the cluster client learns of a failover or a resharding from MOVED too; this spares the first miss
+    this.cluster?.refreshSlotsCache();
+    // a resharding moved this shard's lowest slot: its own keys (stored registrations) go under the new tag
+    if (this.role.kind === 'primary' && this.me && this.me.tag !== tagBefore) void this.engine.refreshIdentity();
     return topology;
   }
 
@@ -183,13 +245,14 @@ export class GearsCluster {
         runId: runIds.get(s.id) ?? null,
         minSlot: lowestSlot(s),
         maxSlot: highestSlot(s),
-        pendingMessages: this.mailbox!.pendingTo(s.id),
+        pendingMessages: this.mailbox?.pendingTo(s.id) ?? 0,
       })),
     };
   }
 
   /** RG.JSEXECUTE: in a cluster the source runs on every shard under one execution id. */
   async execute(source: string, options: ExecuteOptions = {}): Promise<ExecuteOutcome> {
+    if (this.standingBy) throw new GearsError(standbyRefusal(this.standingBy));
     if (!this.topology) return this.engine.execute(source, options);
     await this.engine.check(source, options);
     const topology = await this.refresh();
@@ -275,8 +338,8 @@ export class GearsCluster {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    await this.heartbeat?.stop();
-    await this.mailbox?.stop();
+    await this.changing;
+    await this.leave();
     this.cluster?.disconnect();
     this.redis.disconnect();
   }
@@ -295,10 +358,15 @@ export class GearsCluster {
     return { module: EXCHANGE_MODULE, setup, lowestSlot: lowestSlot(me) };
   }
 
-  private handle(message: Message): void {
+  private handle(message: Message, tag: string): void {
     switch (message.type) {
-      case 'run':
+      case 'run': {
+        // after a resharding this shard's inbox may be another shard's former one, which moved here with its
+        // slot: a run it holds for this shard under another tag was meant for someone else, long ago
+        const mine = message.plan.shards.find((s) => s.id === this.myId);
+        if (mine && mine.tag !== tag) return;
         return void this.runForPeer(message);
+      }
       case 'accepted':
         return this.trackers.get(message.id)?.accept(message.from);
       case 'done':
@@ -376,4 +444,9 @@ export class GearsCluster {
       this.log.warn({ err: (err as Error).message }, `cannot send a ${message.type} message`);
     }
   }
+}
+
+/** Which primary serves which slots, as text, to see a change. */
+function layout(topology: Topology): string {
+  return topology.shards.map((s) => `${s.id}@${shardAddress(s)}:${s.slots.join(' ')}`).join(';');
 }

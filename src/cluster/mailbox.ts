@@ -5,6 +5,7 @@ import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../log/logger.js';
 import { inboxKey } from './keys.js';
 import type { Message } from './messages.js';
+import { sendWithRetries, type RetryPolicy } from './retry.js';
 import { describeShard, type Shard } from './topology.js';
 
 const INBOX_MAXLEN = 10_000;
@@ -21,8 +22,10 @@ export class Mailbox {
     private readonly cluster: Cluster,
     /** The tag of this shard's inbox; changes when the shard's lowest slot does. */
     private readonly tag: () => string | undefined,
-    private readonly retries: () => number,
-    private readonly onMessage: (message: Message) => void,
+    /** SendMsgRetries and ExecutionMaxIdleTime, read at each send. */
+    private readonly policy: () => RetryPolicy,
+    /** `tag`: the inbox it came through, which tells a message meant for this shard from a stale one. */
+    private readonly onMessage: (message: Message, tag: string) => void,
     private readonly log: Logger,
   ) {}
 
@@ -44,22 +47,16 @@ export class Mailbox {
     return this.pending.get(shardId) ?? 0;
   }
 
-  /** Appends a message to a shard's inbox, trying again up to SendMsgRetries times. */
+  /** Appends a message to a shard's inbox, sending it up to SendMsgRetries times in all (src/cluster/retry.ts). */
   async send(shard: Shard, message: Message): Promise<void> {
     this.pending.set(shard.id, this.pendingTo(shard.id) + 1);
     try {
-      let last: unknown;
-      for (let attempt = 0; attempt <= this.retries(); attempt++) {
-        try {
+      await sendWithRetries(
+        this.policy(),
+        async () => {
           await this.cluster.xadd(inboxKey(shard.tag), 'MAXLEN', '~', INBOX_MAXLEN, '*', 'm', JSON.stringify(message));
-          return;
-        } catch (err) {
-          last = err;
-          await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
-        }
-      }
-      throw new Error(
-        `cannot reach ${describeShard(shard)} after ${this.retries() + 1} tries (SendMsgRetries): ${(last as Error).message}`,
+        },
+        (tries, last) => new Error(`cannot reach ${describeShard(shard)} after ${tries}: ${last.message}`),
       );
     } finally {
       this.pending.set(shard.id, this.pendingTo(shard.id) - 1);
@@ -84,7 +81,7 @@ export class Mailbox {
         > | null;
         for (const [id, fields] of reply?.[0][1] ?? []) {
           last = id;
-          this.deliver(fields[1]);
+          this.deliver(fields[1], tag);
         }
       } catch (err) {
         if (this.stopped) return;
@@ -100,9 +97,9 @@ export class Mailbox {
     return newest[0]?.[0] ?? '0-0';
   }
 
-  private deliver(text: string): void {
+  private deliver(text: string, tag: string): void {
     try {
-      this.onMessage(JSON.parse(text) as Message);
+      this.onMessage(JSON.parse(text) as Message, tag);
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'dropped an inbox message that could not be handled');
     }

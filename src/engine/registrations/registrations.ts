@@ -189,6 +189,18 @@ export class Registrations {
     this.store.watch(() => this.registry.allSessions());
   }
 
+  /**
+   * The shard's Redis became a replica: every registration stops taking events, without being
+   * unregistered. The stored sessions and stream consumer groups stay in Redis for the gears server
+   * that takes over, and `restore()` brings them back here if this Redis is promoted again.
+   */
+  standDown(): void {
+    this.store.close();
+    const regs = this.registry.allSessions().flatMap((s) => [...s.registrations]);
+    for (const reg of regs) this.registry.remove(reg);
+    this.retire(regs, false);
+  }
+
   /** RG.UNREGISTER: the registration stops taking events; queued ones still run. */
   unregister(id: string): void {
     const reg = this.registry.get(id);
@@ -286,9 +298,12 @@ export class Registrations {
     for (const source of new Set(Object.values(this.sources))) source.close();
   }
 
-  /** Registrations that no longer take events: sources forget them, their thread forgets them once drained. */
-  private retire(regs: readonly Registration[]): void {
-    for (const reg of regs) this.sources[reg.reader]?.removed(reg);
+  /**
+   * Registrations that no longer take events: sources forget them, their thread forgets them once
+   * drained. `forGood` false keeps what they left in Redis (stream consumer groups) for a successor.
+   */
+  private retire(regs: readonly Registration[], forGood = true): void {
+    for (const reg of regs) this.sources[reg.reader]?.removed(reg, forGood);
     const sessions = new Map(regs.map((r) => [r.session.key, r.session]));
     void Promise.all(regs.map((r) => r.queue.settled())).then(() => {
       for (const reg of regs) this.listed.forget(reg.id);
