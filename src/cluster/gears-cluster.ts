@@ -29,7 +29,10 @@ import {
 } from './topology.js';
 
 const EXCHANGE_MODULE = new URL('./exchange.js', import.meta.url).href;
-const REFRESH_MS = 2000;
+/** How often the role of the Redis beside this server is read: a failover is acted on within this. */
+const ROLE_MS = 500;
+/** The topology is read every this many role reads (2 s), and at once when the role changed. */
+const TOPOLOGY_EVERY = 4;
 
 export interface ClusterOptions {
   readonly redisUrl: string;
@@ -90,6 +93,7 @@ export class GearsCluster {
   private role: RedisRole = { kind: 'primary' };
   /** A role change being acted on: the next look waits for it. */
   private changing: Promise<void> = Promise.resolve();
+  private looks = 0;
 
   private constructor(
     private readonly engine: Engine,
@@ -125,7 +129,7 @@ export class GearsCluster {
     if (this.role.kind === 'replica' && !this.options.standby) throw replicaRefusal(this.options.redisUrl);
     if (this.role.kind === 'replica') this.log.info(`standing by beside a replica of ${this.role.primary}`);
     if (/cluster_enabled:1/.test(String(await this.redis.info('cluster')))) await this.start();
-    this.timer = setInterval(() => void this.look(), REFRESH_MS);
+    this.timer = setInterval(() => void this.look(), ROLE_MS);
     this.timer.unref();
   }
 
@@ -138,12 +142,14 @@ export class GearsCluster {
     return this.role.kind === 'replica' ? this.role.primary : undefined;
   }
 
-  /** Every few seconds: the topology, and whether this server's Redis was promoted or demoted. */
+  /** Whether this server's Redis was promoted or demoted, and every few seconds the topology. */
   private look(): Promise<void> {
     this.changing = this.changing.then(async () => {
       try {
-        if (this.topology) await this.refresh();
-        await this.become(await readRole(this.redis));
+        const role = await readRole(this.redis);
+        if (this.topology && (role.kind !== this.role.kind || ++this.looks % TOPOLOGY_EVERY === 0))
+          await this.refresh();
+        await this.become(role);
       } catch (err) {
         this.log.debug({ err: (err as Error).message }, 'cannot read the role or topology; retrying');
       }
