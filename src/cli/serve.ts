@@ -79,7 +79,8 @@ export async function startGearsServer(options: ServeOptions): Promise<RunningSe
     redisUrl: options.redis,
     redisTls: toRedis,
     config: options.threads ? { ExecutionThreads: options.threads } : undefined,
-    standby: role.kind === 'replica',
+    // a Redis not reachable yet may turn out a replica: with --standby nothing is restored until it is known a primary
+    standby: role ? role.kind === 'replica' : options.standby === true,
   });
   const cluster = await GearsCluster.attach(engine, {
     redisUrl: options.redis,

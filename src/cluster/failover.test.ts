@@ -191,6 +191,16 @@ test('resharding: the gears servers pick up the moved slots by themselves, and c
   ]);
   const after = await settled();
   assert.notDeepEqual(after.find((p) => p.id === from.id)!.slots, from.slots);
+  // RG.INFOCLUSTER everywhere shows each shard's new lowest and highest slot
+  const bounds = (slots: NodeView['slots']) => [
+    Math.min(...slots.map(([a]) => a)),
+    Math.max(...slots.map(([, b]) => b)),
+  ];
+  const expected = after.map((p) => [p.id, ...bounds(p.slots)].join(' ')).sort();
+  for (const p of after) {
+    const info = (await client(p.port).call('RG.INFOCLUSTER')) as Info;
+    assert.deepEqual(info[4].map((s) => [s[1], s[11], s[13]].join(' ')).sort(), expected);
+  }
   for (const p of after) assert.deepEqual(await count(p.port), [[String(KEYS)], []]);
   for (const p of after) assert.equal(await client(p.port).call('RG.REFRESHCLUSTER'), 'OK');
   for (const p of after) assert.deepEqual(await count(p.port), [[String(KEYS)], []]);

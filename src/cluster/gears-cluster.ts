@@ -64,9 +64,10 @@ export interface ShardExecution {
 
 /**
  * The role of the Redis at `redisUrl`, refusing a replica unless `standby`, before anything starts on
- * it; a Redis that cannot be reached yet is left to the engine, which waits for it (as a primary).
+ * it; undefined for a Redis that cannot be reached yet (the engine waits for it, and the role is acted
+ * on once it answers).
  */
-export async function checkRole(redisUrl: string, standby = false): Promise<RedisRole> {
+export async function checkRole(redisUrl: string, standby = false): Promise<RedisRole | undefined> {
   const redis = localLink(redisUrl, 'gearbox-check');
   try {
     const role = await readRole(redis);
@@ -74,7 +75,7 @@ export async function checkRole(redisUrl: string, standby = false): Promise<Redi
     return role;
   } catch (err) {
     if (err instanceof ReplicaError) throw err;
-    return { kind: 'primary' };
+    return undefined;
   } finally {
     redis.disconnect();
   }
@@ -91,8 +92,8 @@ export class GearsCluster {
   private mailbox: Mailbox | undefined;
   private cluster: Cluster | undefined;
   private role: RedisRole = { kind: 'primary' };
-  /** A role change being acted on: the next look waits for it. */
-  private changing: Promise<void> = Promise.resolve();
+  /** The look in progress, if any: looks never pile up behind a Redis that is slow to answer or down. */
+  private looking: Promise<void> | undefined;
   private looks = 0;
 
   private constructor(
@@ -125,10 +126,11 @@ export class GearsCluster {
   }
 
   private async join(): Promise<void> {
-    this.role = await readRole(this.redis);
-    if (this.role.kind === 'replica' && !this.options.standby) throw replicaRefusal(this.options.redisUrl);
-    if (this.role.kind === 'replica') this.log.info(`standing by beside a replica of ${this.role.primary}`);
+    const role = await readRole(this.redis);
+    if (role.kind === 'replica' && !this.options.standby) throw replicaRefusal(this.options.redisUrl);
+    if (role.kind === 'replica') this.log.info(`standing by beside a replica of ${role.primary}`);
     if (/cluster_enabled:1/.test(String(await this.redis.info('cluster')))) await this.start();
+    await this.become(role);
     this.timer = setInterval(() => void this.look(), ROLE_MS);
     this.timer.unref();
   }
@@ -144,7 +146,7 @@ export class GearsCluster {
 
   /** Whether this server's Redis was promoted or demoted, and every few seconds the topology. */
   private look(): Promise<void> {
-    this.changing = this.changing.then(async () => {
+    this.looking ??= (async () => {
       try {
         const role = await readRole(this.redis);
         if (this.topology && (role.kind !== this.role.kind || ++this.looks % TOPOLOGY_EVERY === 0))
@@ -152,32 +154,34 @@ export class GearsCluster {
         await this.become(role);
       } catch (err) {
         this.log.debug({ err: (err as Error).message }, 'cannot read the role or topology; retrying');
+      } finally {
+        this.looking = undefined;
       }
-    });
-    return this.changing;
+    })();
+    return this.looking;
   }
 
   /**
-   * Acts on a role change. Promoted: restores the shard's registrations (they replicated here) and
-   * joins the cluster's gears servers. Demoted: stops firing registrations and leaves, so the
-   * promoted replica's gears server is the only one acting for the shard.
+   * Brings the engine and this server's place among the cluster's gears servers in line with the role.
+   * Promoted: restores the shard's registrations (they replicated here) and joins. Demoted: stops
+   * firing registrations and leaves, so the promoted replica's gears server alone acts for the shard.
    */
   private async become(role: RedisRole): Promise<void> {
-    const was = this.role;
     this.role = role;
-    if (was.kind === role.kind) return;
     if (role.kind === 'replica') {
-      this.log.warn(`the Redis beside this gears server became a replica of ${role.primary}: standing by`);
-      this.engine.standDown();
+      if (this.engine.active) {
+        this.log.warn(`the Redis beside this gears server became a replica of ${role.primary}: standing by`);
+        this.engine.standDown();
+      }
       await this.leave();
       return;
     }
-    this.log.warn('the Redis beside this gears server was promoted to primary: taking over its shard');
-    await this.engine.takeOver();
-    if (this.cluster) {
-      this.cluster.refreshSlotsCache();
-      await this.enter();
+    if (!this.engine.active) {
+      this.log.warn('the Redis beside this gears server is a primary: taking over its shard');
+      await this.engine.takeOver();
+      this.cluster?.refreshSlotsCache();
     }
+    if (this.cluster && !this.mailbox) await this.enter();
   }
 
   private get myId(): string {
@@ -191,7 +195,6 @@ export class GearsCluster {
   private async start(): Promise<void> {
     const topology = await this.refresh();
     this.cluster = clusterLink(this.options.redisUrl, topology.shards, 'gearbox-cluster');
-    if (this.role.kind === 'primary') await this.enter();
   }
 
   /**
@@ -199,7 +202,7 @@ export class GearsCluster {
    * heartbeat tells the others this server is there, so every message sent to it from then on is read.
    */
   private async enter(): Promise<void> {
-    this.mailbox = new Mailbox(
+    const mailbox = new Mailbox(
       localLink(this.options.redisUrl, 'gearbox-inbox'),
       this.cluster!,
       () => this.me?.tag,
@@ -210,7 +213,13 @@ export class GearsCluster {
       (message, tag) => this.handle(message, tag),
       this.log,
     );
-    await this.mailbox.start();
+    try {
+      await mailbox.start();
+    } catch (err) {
+      await mailbox.stop(); // tried again at the next look
+      throw err;
+    }
+    this.mailbox = mailbox;
     this.heartbeat = new Heartbeat(this.redis, this.runId, () => this.me?.tag);
     await this.heartbeat.start();
   }
@@ -344,7 +353,7 @@ export class GearsCluster {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    await this.changing;
+    await this.looking;
     await this.leave();
     this.cluster?.disconnect();
     this.redis.disconnect();

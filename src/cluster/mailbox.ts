@@ -13,6 +13,9 @@ const BLOCK_MS = 1000;
 
 export class Mailbox {
   private stopped = false;
+  /** Settles on stop(): a read queued on a connection that is reconnecting would never settle after disconnect(). */
+  private halt: (() => void) | undefined;
+  private readonly halted = new Promise<null>((resolve) => (this.halt = () => resolve(null)));
   private readonly pending = new Map<string, number>();
   private loop: Promise<void> | undefined;
 
@@ -38,6 +41,7 @@ export class Mailbox {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halt!();
     this.local.disconnect();
     await this.loop;
   }
@@ -67,7 +71,7 @@ export class Mailbox {
     while (!this.stopped) {
       const current = this.tag();
       if (current === undefined) {
-        await new Promise((r) => setTimeout(r, BLOCK_MS));
+        await this.pause();
         continue;
       }
       try {
@@ -76,9 +80,11 @@ export class Mailbox {
           last = '0-0';
           tag = current;
         }
-        const reply = (await this.local.xread('BLOCK', BLOCK_MS, 'STREAMS', inboxKey(tag), last)) as Array<
-          [string, Array<[string, string[]]>]
-        > | null;
+        const reply = (await Promise.race([
+          this.local.xread('BLOCK', BLOCK_MS, 'STREAMS', inboxKey(tag), last),
+          this.halted,
+        ])) as Array<[string, Array<[string, string[]]>]> | null;
+        if (this.stopped) return;
         for (const [id, fields] of reply?.[0][1] ?? []) {
           last = id;
           this.deliver(fields[1], tag);
@@ -86,9 +92,13 @@ export class Mailbox {
       } catch (err) {
         if (this.stopped) return;
         this.log.debug({ err: (err as Error).message }, 'reading the inbox failed; retrying');
-        await new Promise((r) => setTimeout(r, BLOCK_MS));
+        await this.pause();
       }
     }
+  }
+
+  private pause(): Promise<unknown> {
+    return Promise.race([new Promise((r) => setTimeout(r, BLOCK_MS).unref()), this.halted]);
   }
 
   /** The id of a stream's newest entry: reading on from it misses nothing, unlike re-reading from '$'. */

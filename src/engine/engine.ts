@@ -98,8 +98,10 @@ export class Engine {
   private sequence = 0;
   private readonly abortReasons = new Map<string, string>();
   private peakHeap = 0;
+  private standingBy: boolean;
 
   private constructor(private readonly options: EngineOptions) {
+    this.standingBy = options.standby === true;
     this.config = new GearsConfig(options.config);
     this.executions = new Executions(() => this.config.get('MaxExecutions'));
     this.requirements = new Requirements(options.requirementsDir);
@@ -161,8 +163,14 @@ export class Engine {
    * here, are restored with their ids and go on from the stream positions kept in Redis.
    */
   async takeOver(): Promise<void> {
+    this.standingBy = false;
     await this.refreshIdentity();
     await this.registrations.restore();
+  }
+
+  /** Whether the registrations are live: false while standing by (from the start or after `standDown()`). */
+  get active(): boolean {
+    return !this.standingBy;
   }
 
   /**
@@ -171,6 +179,7 @@ export class Engine {
    * groups, stay for that server.
    */
   standDown(): void {
+    this.standingBy = true;
     this.registrations.standDown();
   }
 
