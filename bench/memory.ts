@@ -120,24 +120,39 @@ async function flood(port: number): Promise<void> {
   s.destroy();
 }
 
-async function queued(gearsPort: number): Promise<void> {
-  const client = new Redis(gearsPort, '127.0.0.1');
-  await client.call('RG.CONFIGSET', 'MaxQueuedExecutions', String(QUEUED + 10));
-  const source = `GB('ShardsIDReader').map(async () => { await new Promise((r) => setTimeout(r, 1)); return 1; }).run()`;
-  const ids = await Promise.all(
-    Array.from({ length: QUEUED }, () => client.call('RG.JSEXECUTE', source, 'UNBLOCKING') as Promise<string>),
-  );
-  await Promise.all(ids.map((id) => client.call('RG.GETRESULTSBLOCKING', id)));
-  client.disconnect();
+/**
+ * An ioredis client for one scenario, disconnected whatever happens, so it cannot go on reconnecting
+ * (and printing ECONNREFUSED) once the servers stop; its errors surface through the commands' promises.
+ */
+async function withClient(port: number, use: (client: Redis) => Promise<void>): Promise<void> {
+  const client = new Redis(port, '127.0.0.1', { maxRetriesPerRequest: 1 });
+  client.on('error', () => undefined);
+  try {
+    await use(client);
+  } finally {
+    client.disconnect();
+  }
+}
+
+const SOURCE = `GB('ShardsIDReader').map(async () => { await new Promise((r) => setTimeout(r, 1)); return 1; }).run()`;
+
+function queued(gearsPort: number): Promise<void> {
+  return withClient(gearsPort, async (client) => {
+    // every execution is kept until its results are read (the list keeps MaxExecutions of them)
+    await client.call('RG.CONFIGSET', 'MaxQueuedExecutions', String(QUEUED + 10), 'MaxExecutions', String(QUEUED + 10));
+    const ids = await Promise.all(
+      Array.from({ length: QUEUED }, () => client.call('RG.JSEXECUTE', SOURCE, 'UNBLOCKING') as Promise<string>),
+    );
+    await Promise.all(ids.map((id) => client.call('RG.GETRESULTSBLOCKING', id)));
+  });
 }
 
 /** The baseline for queued submissions: the same 2,000 sources kept in a Redis list. */
-async function queuedInRedis(redisPort: number): Promise<void> {
-  const client = new Redis(redisPort, '127.0.0.1');
-  const source = `GB('ShardsIDReader').map(async () => { await new Promise((r) => setTimeout(r, 1)); return 1; }).run()`;
-  await Promise.all(Array.from({ length: QUEUED }, (_, i) => client.rpush('queue', `${i}:${source}`)));
-  await client.del('queue');
-  client.disconnect();
+function queuedInRedis(redisPort: number): Promise<void> {
+  return withClient(redisPort, async (client) => {
+    await Promise.all(Array.from({ length: QUEUED }, (_, i) => client.rpush('queue', `${i}:${SOURCE}`)));
+    await client.del('queue');
+  });
 }
 
 export async function benchMemory(): Promise<Row[]> {
@@ -160,7 +175,7 @@ export async function benchMemory(): Promise<Row[]> {
     await both(`a client pipelining ${FLOOD_MB} MB of GET without reading`, flood);
     await both(
       `${QUEUED} queued RG.JSEXECUTE UNBLOCKING (Redis: the sources in a list)`,
-      (port) => queued(port).catch(() => undefined),
+      (port) => queued(port).catch((err: Error) => console.log(`queued submissions failed: ${err.message}`)),
       queuedInRedis,
     );
     console.log(

@@ -105,6 +105,7 @@ export async function startGearsServer(options: ServeOptions): Promise<RunningSe
   let address;
   try {
     address = await server.listen();
+    if (address.port !== null) await cluster.listeningOn({ host: address.host, port: address.port });
   } catch (err) {
     await cluster.close();
     await engine.close();

@@ -58,3 +58,17 @@ export async function startGearsCluster(): Promise<GearsClusterHarness> {
     },
   };
 }
+
+/**
+ * Waits until `client`'s RG.DUMPEXECUTIONS shows execution `id` with `status`; fails at once if it
+ * shows one of `never` instead.
+ */
+export async function untilListed(client: Redis, id: string, status: string, never: string[] = []): Promise<void> {
+  for (;;) {
+    const listed = (await client.call('RG.DUMPEXECUTIONS')) as unknown[][];
+    const shown = listed.find((e) => e[1] === id)?.[3];
+    if (shown === status) return;
+    if (never.includes(String(shown))) throw new Error(`execution ${id} is ${String(shown)}, not ${status}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

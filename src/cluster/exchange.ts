@@ -43,21 +43,36 @@ const FLUSH_RECORDS = 1000;
 /** A stage stream outlives a receiver that died only this long. */
 const STAGE_TTL_MS = 10 * 60_000;
 const POLL_MS = 1000;
+const KEPT_LOCAL_LINKS = 4;
 
-// One pair of connections per execution thread, reused by its jobs.
-let links: { url: string; local: Redis; cluster: Cluster } | undefined;
+// Connections per execution thread, reused by its jobs. A blocking XREAD holds its connection, and a
+// thread may run several exchanges at once (its part in other shards' event executions, beside its
+// own job), so each receive takes a local connection no other receive is using.
+let links: { url: string; idle: Redis[]; cluster: Cluster } | undefined;
 
-function linksFor(setup: ExchangeSetup): { local: Redis; cluster: Cluster } {
+function linksFor(setup: ExchangeSetup): { idle: Redis[]; cluster: Cluster } {
   if (links?.url !== setup.redisUrl) {
-    links?.local.disconnect();
+    for (const local of links?.idle ?? []) local.disconnect();
     links?.cluster.disconnect();
     links = {
       url: setup.redisUrl,
-      local: localLink(setup.redisUrl, 'gearbox-exchange'),
+      idle: [],
       cluster: clusterLink(setup.redisUrl, setup.shards, 'gearbox-exchange'),
     };
   }
   return links;
+}
+
+/** Runs `use` with a local connection of its own, kept for later receives (at most a few stay open). */
+async function withLocal<T>(setup: ExchangeSetup, use: (local: Redis) => Promise<T>): Promise<T> {
+  const { idle } = linksFor(setup);
+  const local = idle.pop() ?? localLink(setup.redisUrl, 'gearbox-exchange');
+  try {
+    return await use(local);
+  } finally {
+    if (idle.length < KEPT_LOCAL_LINKS) idle.push(local);
+    else local.disconnect();
+  }
 }
 
 export function createExchange(setup: ExchangeSetup, executionId: string): Exchange & { stats(): ExchangeStats } {
@@ -82,7 +97,6 @@ class StreamExchange implements Exchange {
   private stages = 0;
   private readonly slots: SlotMap;
   private readonly byId: Map<string, Shard>;
-  private readonly local: Redis;
   private readonly cluster: Cluster;
   readonly moved: ExchangeStats = { recordsMoved: 0, bytesMoved: 0 };
 
@@ -92,7 +106,7 @@ class StreamExchange implements Exchange {
   ) {
     this.slots = new SlotMap(setup.shards);
     this.byId = new Map(setup.shards.map((s) => [s.id, s]));
-    ({ local: this.local, cluster: this.cluster } = linksFor(setup));
+    this.cluster = linksFor(setup).cluster;
   }
 
   collect(from: string): Operator {
@@ -139,7 +153,11 @@ class StreamExchange implements Exchange {
   }
 
   /** Reads this shard's stream of `stage` until every sender has said it is done; returns their records. */
-  async receive(stage: number, senders: readonly string[]): Promise<Batch> {
+  receive(stage: number, senders: readonly string[]): Promise<Batch> {
+    return withLocal(this.setup, (local) => this.receiveOn(local, stage, senders));
+  }
+
+  private async receiveOn(local: Redis, stage: number, senders: readonly string[]): Promise<Batch> {
     const key = stageKey(this.shard(this.setup.self).tag, this.executionId, stage);
     const pending = new Set(senders);
     const out: Batch = [];
@@ -147,7 +165,7 @@ class StreamExchange implements Exchange {
     let last = '0-0';
     let heard = Date.now();
     while (pending.size > 0) {
-      const reply = (await this.local.callBuffer(
+      const reply = (await local.callBuffer(
         'XREAD',
         'COUNT',
         '100',
@@ -173,7 +191,7 @@ class StreamExchange implements Exchange {
         else for (const record of deserialize(fields[5]) as Batch) out.push(record);
       }
     }
-    await this.local.del(key);
+    await local.del(key);
     return out;
   }
 

@@ -59,6 +59,11 @@ export interface DistributedRun {
   readonly gather?: () => Promise<string[]>;
   /** Called once the execution has finished, however it ended. */
   readonly onFinished?: (execution: Execution) => void;
+  /**
+   * A source that registers `count` functions gets these ids for them, the same on every shard, as
+   * RedisGears gives one id to a registration across its cluster.
+   */
+  readonly registrationIds?: (count: number) => Promise<readonly string[]>;
 }
 
 export type ExecuteOutcome =
@@ -231,8 +236,10 @@ export class Engine {
               thread,
               plans: message.plans,
             };
+            const agreed = distributed?.registrationIds?.(message.plans.length);
+            const given = agreed?.then((ids) => ({ ids, paused: [], unregistered: [] }));
             installed = this.registrations
-              .install(loaded, options.session, options.upgrade === true)
+              .install(loaded, options.session, options.upgrade === true, given)
               .then((s) => ({ kind: 'registered', session: s.name, ids: s.registrations.map((r) => r.id) }));
             installed.then(
               () => execution.complete(EMPTY_REPORT),

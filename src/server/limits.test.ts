@@ -112,19 +112,63 @@ describe('client limits', () => {
     }
   });
 
+  test('client-output-buffer-limit pubsub: a subscriber that does not read is disconnected, logged, memory bounded', async () => {
+    const log = capturedLogger();
+    const stack = await startStack({
+      limits: {
+        output: { normal: { hard: 0, soft: 0, softSeconds: 0 }, pubsub: { hard: 2 * MB, soft: 0, softSeconds: 0 } },
+      },
+      logger: log.logger,
+    });
+    const sub = connect(stack.port, '127.0.0.1');
+    sub.on('error', () => undefined);
+    const closed = new Promise<void>((resolve) => sub.on('close', () => resolve()));
+    try {
+      await new Promise<void>((resolve) => sub.once('connect', () => resolve()));
+      const confirmed = new Promise<void>((resolve) => sub.once('data', () => resolve()));
+      sub.write(cmd('SUBSCRIBE', 'flood'));
+      await confirmed;
+      sub.pause();
+      const before = process.memoryUsage().arrayBuffers;
+      let peak = 0;
+      const message = 'm'.repeat(64 * 1024);
+      // 256 MB published straight to Redis, far more than the limit; the subscriber never reads
+      for (let i = 0; i < 4096 && !/closing client/.test(log.text()); i++) {
+        await stack.direct.publish('flood', message);
+        if (i % 64 === 0) peak = Math.max(peak, process.memoryUsage().arrayBuffers - before);
+      }
+      await waitFor(
+        () =>
+          /closing client 127\.0\.0\.1:\d+: output \d+ MB over client-output-buffer-limit pubsub hard 2 MB/.test(
+            log.text(),
+          ),
+        'the pubsub output limit to close the subscriber',
+      );
+      sub.resume();
+      await closed;
+      assert.ok(peak < 32 * MB, `the server held ${Math.round(peak / MB)} MB for a subscriber that did not read`);
+    } finally {
+      sub.destroy();
+      await stack.stop();
+    }
+  });
+
   test('back-pressure: a client that sends without reading is not read until it reads, then gets every reply', async () => {
     const stack = await startStack();
     const client = connect(stack.port, '127.0.0.1');
     try {
       await new Promise<void>((resolve) => client.once('connect', () => resolve()));
       client.pause();
-      const commands = 400000;
-      const payload = Buffer.from(cmd('ECHO', 'x'.repeat(40)).repeat(1000));
-      for (let i = 0; i < commands / 1000; i++) client.write(payload);
-      await waitFor(() => stack.server.clientsNotRead === 1, 'the server to stop reading the client');
+      // 40 MB each way, well beyond what the kernel's socket buffers hold, in few enough commands that a
+      // loaded machine gets through them quickly (the server must fill those buffers before it stops reading)
+      const commands = 10000;
+      const arg = 'x'.repeat(4000);
+      const payload = Buffer.from(cmd('ECHO', arg).repeat(100));
+      for (let i = 0; i < commands / 100; i++) client.write(payload);
+      await waitFor(() => stack.server.clientsNotRead === 1, 'the server to stop reading the client', 60_000);
       assert.ok(client.writableLength > 0, 'the server read everything although the client did not read');
       let received = 0;
-      const reply = Buffer.from(`$40\r\n${'x'.repeat(40)}\r\n`).length;
+      const reply = Buffer.from(`$${arg.length}\r\n${arg}\r\n`).length;
       const all = new Promise<void>((resolve) =>
         client.on('data', (d: Buffer) => {
           received += d.length;

@@ -139,6 +139,7 @@ function parseShard(reply: unknown): ShardInfo {
     minHslot: num(f.minHslot),
     maxHslot: num(f.maxHslot),
     pendingMessages: num(f.pendingMessages),
+    gearsAddress: optionalText(f.gearsAddress),
   };
 }
 
@@ -146,7 +147,9 @@ function parseShard(reply: unknown): ShardInfo {
 export function parseClusterInfo(reply: unknown): ClusterInfo | null {
   if (!Array.isArray(reply) && !(reply instanceof Map)) return null;
   const f = fields(reply);
-  return { my_id: text(f.MyId), my_run_id: text(f.MyRunId ?? ''), shards: list(f.Shards ?? []).map(parseShard) };
+  // RedisGears 1.2 answers MyId, MyRunId, then the shard list as a fifth element without a name
+  const shards = f.Shards ?? (Array.isArray(reply) && reply.length % 2 === 1 ? reply[reply.length - 1] : []);
+  return { my_id: text(f.MyId), my_run_id: text(f.MyRunId ?? ''), shards: list(shards).map(parseShard) };
 }
 
 export function parseStats(reply: unknown): JsStats {

@@ -9,7 +9,14 @@ import type { GearsConfig } from '../config.js';
 import { GearsError } from '../errors.js';
 import type { Executions } from '../executions.js';
 import type { WorkerPool } from '../worker/pool.js';
-import type { EventOutcome, FromWorker, RegisteredPlan, ToWorker } from '../worker/protocol.js';
+import type {
+  EventOutcome,
+  EventsJob,
+  FromWorker,
+  JobDistribution,
+  RegisteredPlan,
+  ToWorker,
+} from '../worker/protocol.js';
 import type { EventSource } from './event-source.js';
 import { KeyEventSource } from './key-event-source.js';
 import { RegisteredExecutions } from './registered-executions.js';
@@ -44,13 +51,32 @@ export interface Loaded {
   readonly plans: readonly RegisteredPlan[];
 }
 
+/** Ids a session's registrations get instead of fresh ones (restored, or agreed across a cluster), and their state. */
+export type Restored = Pick<StoredSession, 'ids' | 'paused' | 'unregistered'>;
+
 export interface TriggerOutcome {
   readonly results: unknown[];
   readonly errors: string[];
 }
 
+/** One spread execution of a registration, begun on the shard that saw the event (src/cluster). */
+export interface SpreadEvent {
+  readonly id: string;
+  readonly job: JobDistribution;
+  /** Waits for the other shards' parts; resolves with their errors, rejects when one failed or went away. */
+  gather(): Promise<string[]>;
+  /** This shard's part could not run: the others stop theirs. */
+  end(reason: string): void;
+}
+
+/** Set by the cluster layer: spreads the executions of `mode: 'async'` registrations over the cluster. */
+export interface EventDistributor {
+  begin(registrationId: string): Promise<SpreadEvent>;
+}
+
 export class Registrations {
   readonly registry = new Registry();
+  distributor: EventDistributor | undefined;
   private readonly keyEvents: KeyEventSource;
   private readonly sources: Partial<Record<ReaderName, EventSource>>;
   private readonly listed: RegisteredExecutions;
@@ -90,17 +116,19 @@ export class Registrations {
     loaded: Loaded,
     name: string | undefined,
     upgrade: boolean,
-    restored?: Pick<StoredSession, 'ids' | 'paused' | 'unregistered'>,
+    given?: Restored | Promise<Restored>,
   ): Promise<Session> {
+    let restored: Restored | undefined;
+    try {
+      restored = await given;
+    } catch (err) {
+      this.unload(loaded);
+      throw err;
+    }
     const place = { name: name ?? randomUUID(), key: loaded.key, thread: loaded.thread };
     const hook = loaded.plans.find((plan) => plan.reader === 'CommandReader' && plan.options.trigger === undefined);
     if (hook) {
-      this.send(loaded.thread, {
-        type: 'unload',
-        executionId: `unload:${loaded.key}`,
-        sessionKey: loaded.key,
-        ids: [],
-      });
+      this.unload(loaded);
       throw new GearsError(
         `CommandReader hooks (register({hook: '${String(hook.options.hook)}'})) are not supported: register({trigger: 'name'}) and call RG.TRIGGER name ...`,
       );
@@ -127,12 +155,7 @@ export class Registrations {
       previous = this.registry.session(place.name);
       this.registry.install(session, previous);
     } catch (err) {
-      this.send(loaded.thread, {
-        type: 'unload',
-        executionId: `unload:${loaded.key}`,
-        sessionKey: loaded.key,
-        ids: [],
-      });
+      this.unload(loaded);
       throw err;
     }
     if (previous) this.retire(previous.registrations);
@@ -172,20 +195,7 @@ export class Registrations {
     } catch (err) {
       this.deps.log.warn({ err: (err as Error).message }, 'could not read the stored registrations');
     }
-    for (const session of stored) {
-      try {
-        for (const id of session.ids) this.deps.reserveId(id);
-        await this.deps.installRequirements(session.requirements);
-        const loaded = await this.load(session.source, session.requirements);
-        await this.install(loaded, session.name, true, session);
-        this.deps.log.info({ session: session.name, ids: session.ids }, 'restored registrations');
-      } catch (err) {
-        this.deps.log.error(
-          { err: (err as Error).message, session: session.name },
-          `could not restore session ${session.name}; it stays stored (RG.JSEXECUTE it again with ID ${session.name} UPGRADE)`,
-        );
-      }
-    }
+    for (const session of stored) await this.restoreSession(session);
     this.store.watch(() => this.registry.allSessions());
   }
 
@@ -199,6 +209,36 @@ export class Registrations {
     const regs = this.registry.allSessions().flatMap((s) => [...s.registrations]);
     for (const reg of regs) this.registry.remove(reg);
     this.retire(regs, false);
+  }
+
+  /**
+   * Installs the sessions another shard of the cluster stores that this one lacks (a shard that
+   * joined later, or whose stored registrations were lost), with the same ids. Returns their names.
+   */
+  async adopt(stored: readonly StoredSession[]): Promise<string[]> {
+    const adopted: string[] = [];
+    for (const session of stored) {
+      if (this.registry.session(session.name)) continue;
+      if (await this.restoreSession(session)) adopted.push(session.name);
+    }
+    return adopted;
+  }
+
+  private async restoreSession(session: StoredSession): Promise<boolean> {
+    try {
+      for (const id of session.ids) this.deps.reserveId(id);
+      await this.deps.installRequirements(session.requirements);
+      const loaded = await this.load(session.source, session.requirements);
+      await this.install(loaded, session.name, true, session);
+      this.deps.log.info({ session: session.name, ids: session.ids }, 'restored registrations');
+      return true;
+    } catch (err) {
+      this.deps.log.error(
+        { err: (err as Error).message, session: session.name },
+        `could not restore session ${session.name}; it stays stored (RG.JSEXECUTE it again with ID ${session.name} UPGRADE)`,
+      );
+      return false;
+    }
   }
 
   /** RG.UNREGISTER: the registration stops taking events; queued ones still run. */
@@ -309,35 +349,90 @@ export class Registrations {
       for (const reg of regs) this.listed.forget(reg.id);
       for (const place of sessions.values()) {
         const live = this.registry.allSessions().some((s) => s.key === place.key);
-        if (!live)
-          this.send(place.thread, {
-            type: 'unload',
-            executionId: `unload:${place.key}`,
-            sessionKey: place.key,
-            ids: [],
-          });
+        if (!live) this.unload(place);
       }
     });
   }
 
-  private readonly runEvents = (reg: Registration, records: unknown[]): Promise<EventOutcome[]> =>
-    new Promise((resolve, reject) => {
-      const executionId = `events:${reg.id}`;
+  private readonly runEvents = async (reg: Registration, records: unknown[]): Promise<EventOutcome[]> => {
+    const spread = this.distributor && reg.mode === 'async' && reg.plan.movesRecords;
+    const outcomes = spread
+      ? await this.runSpread(reg, this.distributor!, records)
+      : await this.submitEvents(reg, { executionId: `events:${reg.id}`, records });
+    this.listed.add(reg.id, outcomes);
+    return outcomes;
+  };
+
+  /**
+   * A `mode: 'async'` registration whose steps move records, in a cluster: each event (a stream
+   * registration's batch) is one execution on every shard, as RedisGears runs them.
+   */
+  private async runSpread(
+    reg: Registration,
+    distributor: EventDistributor,
+    records: unknown[],
+  ): Promise<EventOutcome[]> {
+    const executions = reg.reader === 'StreamReader' ? [records] : records.map((r) => [r]);
+    const outcomes = await Promise.all(
+      executions.map(async (group) => {
+        const spread = await distributor.begin(reg.id);
+        let outcome: EventOutcome[];
+        try {
+          outcome = await this.submitEvents(reg, { executionId: spread.id, records: group, distribution: spread.job });
+        } catch (err) {
+          spread.end((err as Error).message);
+          throw err;
+        }
+        const theirs = await spread.gather().catch((err: Error) => [err.message]);
+        return outcome.map((o) => ({ ...o, errors: [...o.errors, ...theirs] }));
+      }),
+    );
+    return outcomes.flat();
+  }
+
+  /**
+   * This shard's part in an execution of registration `id` that another shard's event started: no
+   * records of its own, only those the other shards move here. Resolves with its errors.
+   */
+  async participate(id: string, executionId: string, distribution: JobDistribution): Promise<string[]> {
+    const reg = this.registry.get(id);
+    if (!reg) throw new GearsError(`no registration ${id} on this shard`);
+    const outcomes = await this.submitEvents(reg, { executionId, records: [], distribution }, true);
+    return outcomes.flatMap((o) => o.errors);
+  }
+
+  /**
+   * Stops this shard's part of a spread execution, queued or running (its originator ended it, or a
+   * shard it waits on failed); a running one ends its thread, which is started again.
+   */
+  stopSpread(executionId: string): void {
+    this.deps.pool().abort(executionId);
+  }
+
+  private submitEvents(
+    reg: Registration,
+    job: Pick<EventsJob, 'executionId' | 'records' | 'distribution'>,
+    beside = false,
+  ): Promise<EventOutcome[]> {
+    return new Promise((resolve, reject) => {
       const keep = this.deps.config.get('MaxExecutionsPerRegistration');
-      this.deps.pool().submit(
-        { type: 'events', executionId, sessionKey: reg.session.key, index: reg.index, records, keep },
-        {
-          onMessage: (message: FromWorker) => {
-            if (message.type === 'events-done') {
-              this.listed.add(reg.id, message.outcomes);
-              resolve(message.outcomes);
-            } else if (message.type === 'failed') reject(new Error(message.message));
-          },
-          onLost: (reason) => reject(new Error(reason)),
+      const handlers = {
+        onMessage: (message: FromWorker) => {
+          if (message.type === 'events-done') resolve(message.outcomes);
+          else if (message.type === 'failed') reject(new Error(message.message));
         },
-        reg.session.thread,
-      );
+        onLost: (reason: string) => reject(new Error(reason)),
+      };
+      const events: EventsJob = { type: 'events', sessionKey: reg.session.key, index: reg.index, keep, ...job };
+      if (beside) this.deps.pool().submitBeside(events, handlers, reg.session.thread);
+      else this.deps.pool().submit(events, handlers, reg.session.thread);
     });
+  }
+
+  /** The thread forgets a loaded session version that was not installed. */
+  private unload(place: { key: string; thread: number }): void {
+    this.send(place.thread, { type: 'unload', executionId: `unload:${place.key}`, sessionKey: place.key, ids: [] });
+  }
 
   /** A job of the engine's own on a thread; failures are logged. */
   private send(thread: number, job: ToWorker, first = false): void {

@@ -40,3 +40,25 @@ export class RegistrationStats {
     this.lastError = null;
   }
 }
+
+/** A registration's counters as data (a RegistrationStats, or one received from another shard). */
+export type StatsView = Omit<RegistrationStats, 'record' | 'aborted' | 'clear' | 'avgRunDurationMS'>;
+
+/**
+ * The counters of one registration on several shards added up (RG.DUMPREGISTRATIONS CLUSTER): the
+ * average is recomputed from the sums; the last duration and error are the first shard's that has one.
+ */
+export function sumStats(all: readonly StatsView[]): StatsView & { readonly avgRunDurationMS: number } {
+  const sum = new RegistrationStats();
+  for (const s of all) {
+    sum.numTriggered += s.numTriggered;
+    sum.numSuccess += s.numSuccess;
+    sum.numFailures += s.numFailures;
+    sum.numAborted += s.numAborted;
+    sum.numDropped += s.numDropped;
+    sum.totalRunDurationMS += s.totalRunDurationMS;
+  }
+  sum.lastRunDurationMS = all.find((s) => s.numTriggered > 0)?.lastRunDurationMS ?? 0;
+  sum.lastError = all.find((s) => s.lastError !== null)?.lastError ?? null;
+  return sum;
+}

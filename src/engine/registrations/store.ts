@@ -31,6 +31,20 @@ function stored(session: Session): string {
   });
 }
 
+/** The sessions of a `sessionsKey` hash (HGETALL's reply); one that does not parse is skipped, with a warning. */
+export function parseSessions(all: Record<string, string>, log: Logger): StoredSession[] {
+  const sessions: StoredSession[] = [];
+  for (const [name, text] of Object.entries(all)) {
+    try {
+      const parsed = JSON.parse(text) as Omit<StoredSession, 'name'>;
+      sessions.push({ name, ...parsed, paused: parsed.paused ?? [], unregistered: parsed.unregistered ?? [] });
+    } catch {
+      log.warn({ session: name }, `stored session ${name} is not valid JSON; skipping it`);
+    }
+  }
+  return sessions;
+}
+
 export class RegistrationStore {
   private timer: NodeJS.Timeout | null = null;
 
@@ -45,17 +59,7 @@ export class RegistrationStore {
   }
 
   async load(): Promise<StoredSession[]> {
-    const all = await this.redis.hgetall(this.key);
-    const sessions: StoredSession[] = [];
-    for (const [name, text] of Object.entries(all)) {
-      try {
-        const parsed = JSON.parse(text) as Omit<StoredSession, 'name'>;
-        sessions.push({ name, ...parsed, paused: parsed.paused ?? [], unregistered: parsed.unregistered ?? [] });
-      } catch {
-        this.log.warn({ session: name }, `stored session ${name} is not valid JSON; skipping it`);
-      }
-    }
-    return sessions;
+    return parseSessions(await this.redis.hgetall(this.key), this.log);
   }
 
   save(session: Session): void {

@@ -20,6 +20,8 @@ interface Slot {
   /** Jobs that must run on this thread (events of the sessions it holds), before shared ones. */
   readonly pinned: Queued[];
   job?: Queued & { aborting: boolean };
+  /** Jobs running beside `job`, by execution id (see `beside`). */
+  readonly beside: Map<string, Queued>;
 }
 
 const WORKER_URL = new URL('./worker-main.js', import.meta.url);
@@ -63,6 +65,18 @@ export class WorkerPool {
     this.dispatch();
   }
 
+  /**
+   * Runs a job on thread `thread` at once, beside whatever runs there: a shard's part in another
+   * shard's event execution (src/cluster) waits on records from that shard, so queueing it behind
+   * this shard's own event executions, which may wait on that shard in turn, could deadlock both.
+   */
+  submitBeside(job: ToWorker, handlers: JobHandlers, thread: number): void {
+    if (this.closed) return handlers.onLost('the gears server is shutting down');
+    const slot = this.slots[thread];
+    slot.beside.set(job.executionId, { job, handlers });
+    slot.worker.postMessage(job);
+  }
+
   /** Stops a queued or running job; false when no such job is here. */
   abort(executionId: string): boolean {
     for (const queue of [this.queue, ...this.slots.map((s) => s.pinned)]) {
@@ -74,6 +88,14 @@ export class WorkerPool {
       }
     }
     for (const slot of this.slots) {
+      const beside = slot.beside.get(executionId);
+      if (beside) {
+        // the only way to stop it ends the thread, and what runs on it with it
+        slot.beside.delete(executionId);
+        beside.handlers.onLost('aborted');
+        void slot.worker.terminate();
+        return true;
+      }
       if (slot.job?.job.executionId === executionId) {
         slot.job.aborting = true;
         void slot.worker.terminate();
@@ -96,10 +118,21 @@ export class WorkerPool {
       // V8's own limit for the heap; memory-guard.ts adds the Buffers V8 does not count
       resourceLimits: { maxOldGenerationSizeMb: this.setup.maxMemoryMb },
     });
-    const slot: Slot = { index, worker, pinned };
+    const slot: Slot = { index, worker, pinned, beside: new Map() };
     this.slots[index] = slot;
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'log') return this.onLog(message);
+      const beside = slot.beside.get(message.executionId);
+      if (beside) {
+        if (message.type === 'exhausted') {
+          lost(message.message);
+          void worker.terminate();
+          return;
+        }
+        beside.handlers.onMessage(message, index);
+        if (JOB_ENDS.has(message.type)) slot.beside.delete(message.executionId);
+        return;
+      }
       const current = slot.job;
       if (!current) return;
       if (message.type === 'exhausted') {
@@ -121,6 +154,8 @@ export class WorkerPool {
       const current = slot.job;
       slot.job = undefined;
       current?.handlers.onLost(current.aborting ? 'aborted' : reason);
+      for (const side of slot.beside.values()) side.handlers.onLost(reason);
+      slot.beside.clear();
       if (this.closed) return;
       this.spawn(index, slot.pinned);
       this.onRespawn(index);

@@ -47,6 +47,12 @@ export interface EventsJob {
   readonly records: unknown[];
   /** Results are sent back only for the last `keep` events (the registered executions listed). */
   readonly keep: number;
+  /**
+   * A `mode: 'async'` registration's execution spread over a cluster: the records (none on the
+   * shards that did not see the event) run as one execution whose collect and repartition steps
+   * move records between shards; `executionId` is the same on every shard.
+   */
+  readonly distribution?: JobDistribution;
 }
 
 /** `activate`: the engine accepted the session's registrations (onRegistered runs); `unload`: forget it. */
@@ -66,6 +72,8 @@ export interface RegisteredPlan {
   /** The key or stream pattern (register's first argument, else GB's default argument). */
   readonly arg?: string;
   readonly options: Record<string, unknown>;
+  /** Its steps move records between shards (collect, repartition, or an operation lowered to them). */
+  readonly movesRecords: boolean;
 }
 
 /** How one event's execution went; `skipped` when the event did not match (keyTypes). */

@@ -3,7 +3,8 @@
 // execution of its registrations on this thread shares the source's top-level variables.
 import type { Redis } from 'ioredis';
 import type { KeysRecord, KeyType, Plan } from '../../model/plan.js';
-import { errorMessage } from '../operators/index.js';
+import { lower } from '../lower.js';
+import { errorMessage, type Exchange } from '../operators/index.js';
 import { readTypedRaw, shapeValue } from '../readers/values.js';
 import { runPlan } from '../run-plan.js';
 import type { EventOutcome, EventsJob, RegisteredPlan } from './protocol.js';
@@ -23,6 +24,7 @@ export function describePlan(plan: Plan): RegisteredPlan {
   const arg = plan.action?.arg ?? plan.reader.defaultArg;
   return {
     reader: plan.reader.name,
+    movesRecords: lower(plan.steps).some((p) => p.kind === 'collect' || p.kind === 'repartition'),
     ...(plan.reader.desc === undefined ? {} : { desc: plan.reader.desc }),
     ...(typeof arg === 'string' ? { arg } : {}),
     options,
@@ -82,8 +84,35 @@ async function runBatch(deps: EventDeps, plan: Plan, job: EventsJob): Promise<Ev
   return [job.keep > 0 ? { ...outcome, results: report.results } : outcome];
 }
 
+/**
+ * One execution of a registration spread over a cluster: this shard's records (the event's, or none
+ * on the other shards) go through the steps, and the exchange moves them where the steps say.
+ */
+async function runDistributed(
+  deps: EventDeps,
+  plan: Plan,
+  job: EventsJob,
+  exchange: Exchange,
+): Promise<EventOutcome[]> {
+  const records = job.records.length ? (await eventRecords(deps, plan, job.records)).filter((r) => r !== null) : [];
+  if (job.records.length > 0 && records.length === 0) {
+    // the event did not match (keyTypes): the other shards still take part, so the run goes on empty
+    const report = await runPlan(plan, { ...deps, records: [], exchange, discardResults: true });
+    return [{ ms: report.totalMs, errors: report.errors, skipped: true }];
+  }
+  const report = await runPlan(plan, { ...deps, records, exchange });
+  const outcome = { ms: report.totalMs, errors: report.errors };
+  return [job.keep > 0 ? { ...outcome, results: report.results } : outcome];
+}
+
 /** Runs one execution per event, concurrently (their Redis commands share round trips); a stream batch is one. */
-export async function runEvents(deps: EventDeps, plan: Plan, job: EventsJob): Promise<EventOutcome[]> {
+export async function runEvents(
+  deps: EventDeps,
+  plan: Plan,
+  job: EventsJob,
+  exchange?: Exchange,
+): Promise<EventOutcome[]> {
+  if (exchange) return runDistributed(deps, plan, job, exchange);
   if (plan.reader.name === 'StreamReader') return runBatch(deps, plan, job);
   let records: unknown[];
   try {

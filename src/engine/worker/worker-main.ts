@@ -9,7 +9,7 @@ import { lowerRun } from '../lower.js';
 import { errorMessage, type Exchange } from '../operators/index.js';
 import { runPlan, type RunReport } from '../run-plan.js';
 import { ensureReady, openRedis, transactionLink } from './links.js';
-import type { EventsJob, FromWorker, RunJob, SessionJob, ToWorker, WorkerSetup } from './protocol.js';
+import type { EventsJob, FromWorker, JobDistribution, RunJob, SessionJob, ToWorker, WorkerSetup } from './protocol.js';
 import { describePlan, runEvents } from './session-events.js';
 import { describeSteps } from './steps-info.js';
 import { evaluateSource, requireFrom } from './evaluate.js';
@@ -100,7 +100,7 @@ async function runJob(job: RunJob): Promise<void> {
       message: `a source may close one function with run(); this one closed ${runs.length}`,
     });
   const plan = runs[0];
-  const exchange = job.distribution ? await loadExchange(job) : undefined;
+  const exchange = job.distribution ? await loadExchange(job.distribution, job.executionId) : undefined;
   post({ type: 'started', executionId: job.executionId, steps: describeSteps(lowerRun(plan, exchange !== undefined)) });
   const loss = redisLoss();
   let report: RunReport;
@@ -130,12 +130,11 @@ async function runJob(job: RunJob): Promise<void> {
 }
 
 /** The cluster layer's Exchange for this job, loaded by URL (see JobDistribution). */
-async function loadExchange(job: RunJob): Promise<Exchange> {
-  const distribution = job.distribution!;
+async function loadExchange(distribution: JobDistribution, executionId: string): Promise<Exchange> {
   const module = (await import(distribution.module)) as {
     createExchange(setup: unknown, executionId: string): Exchange;
   };
-  return module.createExchange(distribution.setup, job.executionId);
+  return module.createExchange(distribution.setup, executionId);
 }
 
 function cloneableReport(report: RunReport): RunReport {
@@ -162,11 +161,14 @@ async function eventsJob(job: EventsJob): Promise<void> {
     });
   }
   link = eventRedis ??= openRedis(setup.redisUrl, 'gearbox-events', true);
+  const exchange = job.distribution ? await loadExchange(job.distribution, job.executionId) : undefined;
   let outcomes;
   try {
-    outcomes = await runEvents({ redis: link, shardId: setup.shardId, clusterMode: setup.clusterMode }, plan, job);
+    const deps = { redis: link, shardId: setup.shardId, clusterMode: setup.clusterMode };
+    outcomes = await runEvents(deps, plan, job, exchange);
   } finally {
     link = redis;
+    await exchange?.close?.();
   }
   try {
     post({ type: 'events-done', executionId: job.executionId, outcomes });

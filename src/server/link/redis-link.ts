@@ -38,8 +38,8 @@ export interface LinkLoss {
 
 /** Whoever sent commands on a link. */
 export interface LinkOwner {
-  /** Reply bytes for the client: whole frames, in order. */
-  relay(bytes: Buffer): void;
+  /** Reply bytes for the client, in order: whole frames, or the pieces of one that spanned reads. */
+  relay(bytes: Buffer | readonly Buffer[]): void;
   /** One of this owner's commands is fully answered; `frame` is its (last) frame. */
   answered(expect: Expect, frame: Buffer): void;
   /** The link is gone with `pending` of this owner's commands unanswered. */
@@ -68,7 +68,7 @@ export class RedisLink implements FrameSink {
    * none runs on a half set-up connection (for example one still authenticated as the URL's user).
    */
   private setupQueue: Buffer[] = [];
-  private held: Array<{ owner: LinkOwner | null; expect: Expect | null; bytes: Buffer }> = [];
+  private held: Array<{ owner: LinkOwner | null; expect: Expect | null; bytes: Buffer | readonly Buffer[] }> = [];
   /** When the link last heard from Redis or started waiting for it (see `stalled`). */
   private lastProgress = 0;
   /** Called once when the link ends (a pool forgets it). */
@@ -124,7 +124,7 @@ export class RedisLink implements FrameSink {
   }
 
   /** Writes a command whose answer `expect` describes (null: Redis will not answer it). */
-  send(owner: LinkOwner | null, expect: Expect | null, bytes: Buffer): void {
+  send(owner: LinkOwner | null, expect: Expect | null, bytes: Buffer | readonly Buffer[]): void {
     if (this.setupQueue.length > 0) {
       this.held.push({ owner, expect, bytes });
       return;
@@ -137,7 +137,7 @@ export class RedisLink implements FrameSink {
   }
 
   /** A (P|S)(UN)SUBSCRIBE: its confirmations are relayed until the reply of a PING sent after it. */
-  subscribe(owner: LinkOwner, bytes: Buffer): void {
+  subscribe(owner: LinkOwner, bytes: Buffer | readonly Buffer[]): void {
     this.send(owner, 'subscribe', bytes);
     this.send(null, null, PING);
   }
@@ -178,7 +178,7 @@ export class RedisLink implements FrameSink {
   }
 
   /** Writes bytes as they are (a tunnel's client side). */
-  writeRaw(bytes: Buffer): void {
+  writeRaw(bytes: Buffer | readonly Buffer[]): void {
     this.out.write(bytes);
   }
 
@@ -209,14 +209,22 @@ export class RedisLink implements FrameSink {
     if (this.dead) return;
     let f = this.chunk.subarray(this.start, end);
     this.start = end;
-    if (this.partial.length > 0) {
-      this.partial.push(f);
-      f = Buffer.concat(this.partial);
-      this.partial = [];
-    }
     const pending = this.pending;
     const expect = pending.expect;
     const dedicated = this.dedicated;
+    if (this.partial.length > 0) {
+      const pieces = this.partial;
+      pieces.push(f);
+      this.partial = [];
+      if (expect === 'reply' && !this.mayBeUnsolicited(type)) {
+        // a reply that spanned reads (a large value) is relayed in the pieces it came in, never joined
+        const owner = pending.owner as LinkOwner;
+        pending.shift();
+        owner.relay(pieces);
+        return owner.answered(expect, f);
+      }
+      f = Buffer.concat(pieces);
+    }
     if (dedicated !== null && this.unsolicited(type, f, expect)) return dedicated.relay(f);
     if (expect === null) {
       if (dedicated !== null) return dedicated.relay(f);
@@ -281,6 +289,11 @@ export class RedisLink implements FrameSink {
       this.idle = null;
       idle();
     }
+  }
+
+  /** Could a frame of this type answer no command (see unsolicited)? */
+  private mayBeUnsolicited(type: number): boolean {
+    return this.dedicated !== null && (type === T_PUSH || type === T_ARRAY || type === T_SIMPLE);
   }
 
   /** A dedicated link's frame that answers no command: a push, a RESP2 pub/sub frame, a MONITOR line. */

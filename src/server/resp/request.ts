@@ -2,6 +2,9 @@
 // frame, so a RESP command is forwarded to Redis as the exact bytes the client sent; only its name is
 // read on the hot path, and its arguments are split out of those bytes when a rule needs them
 // (by hand: redis-parser would decode every argument of every relayed command, which the proxy never needs).
+// A command that spans reads (a large value) is kept as the pieces it arrived in and forwarded so, never
+// joined: while it passes through, it costs the server its own size once.
+import { encodeCommand } from './encode.js';
 import { splitInline } from './inline.js';
 import { DEFAULT_LIMITS, type FrameSink, RespScanner, type ScanLimits } from './scan.js';
 
@@ -33,11 +36,29 @@ export class Request {
   constructor(
     /** Lower-cased command name. */
     readonly name: string,
-    /** The command's bytes as the client sent them (a validated array of bulk strings); null for an inline command. */
-    readonly raw: Buffer | null,
+    /**
+     * The command's bytes as the client sent them (a validated array of bulk strings), in one buffer or
+     * in the pieces it arrived in; null for an inline command.
+     */
+    readonly raw: Buffer | readonly Buffer[] | null,
     args: Buffer[] | null = null,
   ) {
     this.parsed = args;
+  }
+
+  /** The bytes to forward: as received, or encoded for an inline command. */
+  bytes(): Buffer | readonly Buffer[] {
+    return this.raw ?? encodeCommand([this.name, ...this.args]);
+  }
+
+  /** How many bytes the command holds. */
+  get size(): number {
+    const raw = this.raw;
+    if (raw === null) return 0;
+    if (Buffer.isBuffer(raw)) return raw.length;
+    let n = 0;
+    for (const piece of raw) n += piece.length;
+    return n;
   }
 
   /** A command built by the server (tests, RESET's replay); `raw` is null so links encode it. */
@@ -51,7 +72,11 @@ export class Request {
 
   /** Arguments after the name. */
   get args(): Buffer[] {
-    if (this.parsed === null) this.parsed = splitFrame(this.raw as Buffer);
+    if (this.parsed === null) {
+      // rules that read arguments concern small commands; one in pieces is joined for them only
+      const raw = this.raw as Buffer | readonly Buffer[];
+      this.parsed = splitFrame(Buffer.isBuffer(raw) ? raw : Buffer.concat(raw));
+    }
     return this.parsed;
   }
 
@@ -76,14 +101,22 @@ function splitFrame(frame: Buffer): Buffer[] {
   return args;
 }
 
-/** The lower-cased first element of a validated non-empty `*N` frame. */
-function frameName(frame: Buffer): string {
-  readNumber(frame, 1, cursor);
-  const i = cursor.at + 2;
-  const len = readNumber(frame, i + 1, cursor);
+/**
+ * The lower-cased first element of a validated non-empty `*N` frame, read from its first bytes `head`;
+ * null when they do not hold all of it.
+ */
+function frameName(head: Buffer): string | null {
+  const first = head.indexOf(CR);
+  if (first < 0 || head.indexOf(CR, first + 2) < 0) return null;
+  const i = first + 2;
+  const len = readNumber(head, i + 1, cursor);
   const start = cursor.at + 2;
-  return frame.toString('latin1', start, start + len).toLowerCase();
+  if (start + len > head.length) return null;
+  return head.toString('latin1', start, start + len).toLowerCase();
 }
+
+/** Pieces smaller than this at the start of a command in pieces are joined, so its name can be read. */
+const HEAD_BYTES = 1024;
 
 export class RequestReader implements FrameSink {
   private readonly scanner = new RespScanner(true);
@@ -118,23 +151,35 @@ export class RequestReader implements FrameSink {
   buffered = 0;
 
   /** Bytes received after the last complete command (a tunnel takes them over). */
-  rest(): Buffer {
-    return Buffer.concat(this.held);
+  rest(): readonly Buffer[] {
+    return this.held;
   }
 
   frame(_type: number, end: number): void {
-    let raw = this.chunk.subarray(this.start, end);
-    if (this.partial !== null) {
-      this.held.push(raw);
-      raw = Buffer.concat(this.held);
-      this.held = [];
-      this.buffered = 0;
-      this.partial = null;
-    }
+    const last = this.chunk.subarray(this.start, end);
     this.start = end;
+    if (this.partial === null) return this.command(last, last);
+    const pieces = this.held;
+    pieces.push(last);
+    this.held = [];
+    this.buffered = 0;
+    this.partial = null;
+    while (pieces.length > 1 && pieces[0].length < HEAD_BYTES) pieces.splice(0, 2, Buffer.concat(pieces.slice(0, 2)));
+    this.command(pieces.length === 1 ? pieces[0] : pieces, pieces[0]);
+  }
+
+  /** A complete command, `head` its first bytes. */
+  private command(raw: Buffer | Buffer[], head: Buffer): void {
     // `*0` and negative counts are skipped, as Redis does
-    if (raw[1] === 0x2d || raw[1] === 0x30) return;
-    this.deliver(new Request(frameName(raw), raw));
+    if (head[1] === 0x2d || head[1] === 0x30) return;
+    let name = frameName(head);
+    if (name === null) {
+      // a name longer than the first piece: join the command (rare, and bounded by the query buffer limit)
+      const joined = Buffer.concat(raw as Buffer[]);
+      raw = joined;
+      name = frameName(joined) as string;
+    }
+    this.deliver(new Request(name, raw));
   }
 
   inline(line: Buffer, end: number): void {

@@ -1,6 +1,8 @@
+import type { GearsCluster, ListedExecution } from '../../cluster/index.js';
 import type { Engine } from '../../engine/index.js';
 import type { CommandHandler } from '../commands.js';
 import { ok, wrongArity } from '../resp/reply.js';
+import { locality } from './locality.js';
 import { replying, resultsAndErrors, text } from './values.js';
 
 /** RG.GETRESULTS <id> */
@@ -25,11 +27,33 @@ export const getresultsblocking =
     });
   };
 
-/** RG.DUMPEXECUTIONS: executionId, status, registered for each listed execution. */
+/**
+ * RG.DUMPEXECUTIONS [SHARD|CLUSTER]: executionId, status, registered for each listed execution.
+ * CLUSTER lists every shard's, once per id: a distributed execution is running while any shard
+ * runs its part, and aborted when any shard's part was.
+ */
 export const dumpexecutions =
-  (engine: Engine): CommandHandler =>
-  () =>
-    engine.executions.list().map((e) => ['executionId', e.id, 'status', e.status, 'registered', e.registered ? 1 : 0]);
+  (engine: Engine, cluster?: GearsCluster): CommandHandler =>
+  (args) => {
+    if (args.length > 1) throw wrongArity('rg.dumpexecutions');
+    const whole = locality('RG.DUMPEXECUTIONS', args[0], cluster) === 'CLUSTER';
+    return replying(async () => {
+      const mine = engine.executions.list().map((e) => ({ id: e.id, status: e.status, registered: e.registered }));
+      const all = whole ? mergeExecutions([mine, ...(await cluster!.peerExecutions())]) : mine;
+      return all.map((e) => ['executionId', e.id, 'status', e.status, 'registered', e.registered ? 1 : 0]);
+    });
+  };
+
+const STATUS_RANK: Record<string, number> = { aborted: 3, running: 2, created: 1 };
+
+function mergeExecutions(shards: ReadonlyArray<readonly ListedExecution[]>): ListedExecution[] {
+  const byId = new Map<string, ListedExecution>();
+  for (const e of shards.flat()) {
+    const seen = byId.get(e.id);
+    if (!seen || (STATUS_RANK[e.status] ?? 0) > (STATUS_RANK[seen.status] ?? 0)) byId.set(e.id, e);
+  }
+  return [...byId.values()];
+}
 
 /** RG.DROPEXECUTION <id> */
 export const dropexecution =

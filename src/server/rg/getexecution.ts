@@ -1,7 +1,8 @@
 import type { GearsCluster } from '../../cluster/index.js';
 import type { Engine, ExecutionSummary } from '../../engine/index.js';
 import type { CommandHandler } from '../commands.js';
-import { ErrorReply, wrongArity, type Reply } from '../resp/reply.js';
+import { wrongArity, type Reply } from '../resp/reply.js';
+import { locality } from './locality.js';
 import { replying, text } from './values.js';
 
 const ms = (value: number) => Math.round(value);
@@ -54,13 +55,9 @@ export const getexecution =
   (engine: Engine, cluster?: GearsCluster): CommandHandler =>
   (args) => {
     if (args.length < 1 || args.length > 2) throw wrongArity('rg.getexecution');
-    const locality = text(args[1]).toUpperCase();
-    if (locality !== '' && locality !== 'SHARD' && locality !== 'CLUSTER')
-      throw new ErrorReply('ERR unknown subcommand');
-    if (locality === 'CLUSTER' && !cluster?.enabled)
-      throw new ErrorReply('ERR no cluster detected - use `RG.GETEXECUTION <id> [SHARD]` instead');
+    const where = locality('RG.GETEXECUTION <id>', args[1], cluster);
     const profile = engine.config.get('ProfileExecutions');
-    if (locality === 'CLUSTER')
+    if (where === 'CLUSTER')
       return replying(async () =>
         (await cluster!.describe(text(args[0]))).map((s) => describeExecution(s.shardId, s.summary, profile)),
       );
