@@ -221,15 +221,21 @@ async function registerEverywhere(): Promise<void> {
     // the shard's own keys live under the tag of its lowest slot (src/engine/identity.ts)
     const lowest = Math.min(...primaries.find((p) => p.id === r.of)!.slots.map(([from]) => from));
     const stored = `__gearbox:{${tagForSlot(lowest)}}:sessions`;
-    await waitFor(`the registrations replicated to ${r.id}`, async () => {
-      const link = new Redis(r.port, '127.0.0.1', { maxRetriesPerRequest: 1 });
-      try {
-        await link.call('READONLY'); // a cluster replica redirects reads otherwise
-        return (await link.hlen(stored)) === 1;
-      } finally {
-        link.disconnect();
-      }
-    });
+    let seen = '';
+    try {
+      await waitFor(`the registrations replicated to ${r.id}`, async () => {
+        const link = new Redis(r.port, '127.0.0.1', { maxRetriesPerRequest: 1 });
+        try {
+          await link.call('READONLY'); // a cluster replica redirects reads otherwise
+          seen = JSON.stringify([await link.hkeys(stored), await link.keys('__gearbox:*')]);
+          return (await link.hlen(stored)) === 1;
+        } finally {
+          link.disconnect();
+        }
+      });
+    } catch (err) {
+      throw new Error(`${(err as Error).message}: ${stored} ${seen}`);
+    }
   }
 }
 

@@ -218,7 +218,9 @@ export class Registrations {
   async adopt(stored: readonly StoredSession[]): Promise<string[]> {
     const adopted: string[] = [];
     for (const session of stored) {
-      if (this.registry.session(session.name)) continue;
+      // each shard names an unnamed session itself, but the ids are the cluster's: a session whose ids are
+      // already here (restored from this shard's own store, say) is the same registration under another name
+      if (this.registry.session(session.name) || session.ids.some((id) => this.registry.get(id))) continue;
       if (await this.restoreSession(session)) adopted.push(session.name);
     }
     return adopted;
