@@ -234,7 +234,7 @@ async function registerEverywhere(): Promise<void> {
         }
       });
     } catch (err) {
-      throw new Error(`${(err as Error).message}: ${stored} ${seen}`);
+      throw new Error(`${(err as Error).message}: ${stored} ${seen}`, { cause: err });
     }
   }
 }
