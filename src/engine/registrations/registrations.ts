@@ -281,7 +281,12 @@ export class Registrations {
   /** RG.TRIGGER: runs the trigger's function on `[trigger, ...args]` and answers with its outcome. */
   async trigger(name: string, args: readonly string[]): Promise<TriggerOutcome> {
     const reg = this.registry.trigger(name);
-    if (!reg) throw new GearsError(`ERR subcommand not found: no registration answers trigger '${name}'`);
+    if (!reg) {
+      throw new GearsError(
+        `ERR subcommand not found: no registration answers trigger '${name}'; register one with ` +
+          `register({ trigger: '${name}' }) or command() (RG.DUMPREGISTRATIONS lists the registrations)`,
+      );
+    }
     if (reg.paused) throw new GearsError(`ERR trigger '${name}' is paused (RG.UNPAUSEREGISTRATIONS ${reg.id})`);
     let outcome: EventOutcome;
     try {
