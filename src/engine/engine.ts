@@ -34,6 +34,11 @@ export interface EngineOptions {
   readonly logger?: Logger;
   /** Where REQUIREMENTS are installed (default ~/.gearbox/requirements, or GEARBOX_REQUIREMENTS_DIR). */
   readonly requirementsDir?: string;
+  /**
+   * Beside a replica, as a stand-by (`gearbox serve --standby`): the stored registrations are not
+   * restored until `takeOver()`, since the replica's primary has a gears server firing them.
+   */
+  readonly standby?: boolean;
 }
 
 export interface ExecuteOptions {
@@ -124,8 +129,10 @@ export class Engine {
   private sequence = 0;
   private readonly abortReasons = new Map<string, string>();
   private peakHeap = 0;
+  private standingBy: boolean;
 
   private constructor(private readonly options: EngineOptions) {
+    this.standingBy = options.standby === true;
     this.config = new GearsConfig(options.config);
     this.executions = new Executions(() => this.config.get('MaxExecutions'));
     this.requirements = new Requirements(options.requirementsDir);
@@ -174,10 +181,37 @@ export class Engine {
       engine.redis.once('ready', () => void engine.refreshIdentity());
     }
     engine.startPool();
+    if (options.standby) return engine;
     // registrations stored by an earlier gears server on this Redis come back with their ids
     if (engine.redis.status === 'ready') await engine.registrations.restore();
     else engine.redis.once('ready', () => void engine.registrations.restore());
     return engine;
+  }
+
+  /**
+   * This engine's Redis was promoted from replica to primary: the shard's identity (its hash tag) is
+   * read again, and the registrations its former primary's gears server stored, which replicated
+   * here, are restored with their ids and go on from the stream positions kept in Redis.
+   */
+  async takeOver(): Promise<void> {
+    this.standingBy = false;
+    await this.refreshIdentity();
+    await this.registrations.restore();
+  }
+
+  /** Whether the registrations are live: false while standing by (from the start or after `standDown()`). */
+  get active(): boolean {
+    return !this.standingBy;
+  }
+
+  /**
+   * This engine's Redis became a replica: its registrations stop taking events (the promoted
+   * replica's gears server fires them now); what is stored in Redis, and the stream consumer
+   * groups, stay for that server.
+   */
+  standDown(): void {
+    this.standingBy = true;
+    this.registrations.standDown();
   }
 
   get shardId(): string {
@@ -376,11 +410,17 @@ export class Engine {
     this.pool.onRespawn = (thread) => this.registrations.respawned(thread);
   }
 
-  private async refreshIdentity(): Promise<void> {
+  /**
+   * Reads the shard's identity again: after a promotion, or a resharding that moved the shard's lowest
+   * slot (its hash tag, under which its own keys live, changes then; the stored registrations are
+   * written under the new tag within a second, src/engine/registrations/store.ts).
+   */
+  async refreshIdentity(): Promise<void> {
     try {
       const identity = await readIdentity(this.redis);
-      if (identity.shardId === this.identity.shardId) return;
-      this.identity = identity;
+      const same = identity.shardId === this.identity.shardId;
+      this.identity = identity; // the key tag changes when a replica is promoted, the shard id does not
+      if (same) return;
       await this.pool.close();
       this.startPool();
       for (let thread = 0; thread < this.pool.size; thread++) this.registrations.respawned(thread);
