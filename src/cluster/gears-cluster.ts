@@ -1,6 +1,7 @@
 // A gears server's place in a Redis Cluster: learns the topology from Redis, keeps a heartbeat,
 // reads its inbox, fans executions out to the other shards and answers theirs. Outside a cluster
 // it hands everything to the engine as is.
+import calculateSlot from 'cluster-key-slot';
 import type { Cluster, Redis } from 'ioredis';
 import {
   GearsError,
@@ -11,13 +12,22 @@ import {
   type JobDistribution,
   type SpreadEvent,
   type StatsView,
+  type TriggerOutcome,
 } from '../engine/index.js';
 import { childLogger, type Logger } from '../log/logger.js';
 import { announce, announced, readAddresses, type Listening } from './addresses.js';
 import type { ExchangeSetup } from './exchange.js';
 import { clusterLink, localLink } from './links.js';
 import { Mailbox } from './mailbox.js';
-import type { ListedExecution, Message, Query, RegistryOp, RunPlan, ShardRegistration } from './messages.js';
+import type {
+  ListedExecution,
+  Message,
+  Query,
+  RegistryOp,
+  RunPlan,
+  ShardRegistration,
+  TriggerAnswer,
+} from './messages.js';
 import { ClusterRegistrations } from './registrations.js';
 import { Rendezvous } from './rendezvous.js';
 import { PeerRequests } from './requests.js';
@@ -29,6 +39,7 @@ import {
   lowestSlot,
   parseClusterNodes,
   shardAddress,
+  SlotMap,
   type Shard,
   type Topology,
 } from './topology.js';
@@ -37,6 +48,8 @@ const EXCHANGE_MODULE = new URL('./exchange.js', import.meta.url).href;
 const REFRESH_MS = 2000;
 /** How long a shard waits for the ids of what a source registered while the originator evaluates it. */
 const IDS_WAIT_MS = 60_000;
+/** How long RG.TRIGGERONKEY waits for the shard owning the key to run the trigger. */
+const TRIGGER_WAIT_MS = 5 * 60_000;
 
 export interface ClusterOptions {
   readonly redisUrl: string;
@@ -339,6 +352,22 @@ export class GearsCluster {
     return this.registrations!.everywhere(op, ids);
   }
 
+  /**
+   * RG.TRIGGERONKEY: runs the trigger on the shard that owns the key (`args[0]`), as a Redis Cluster
+   * runs a command on the shard owning its key, wherever it was sent.
+   */
+  async triggerOnKey(name: string, args: readonly string[]): Promise<TriggerOutcome> {
+    const owner = this.topology && new SlotMap(this.topology.shards).owner(calculateSlot(args[0]));
+    if (!owner || owner.id === this.myId) return this.engine.registrations.trigger(name, args);
+    const answer = await this.requests.ask<TriggerAnswer>(owner, { kind: 'trigger', name, args }, TRIGGER_WAIT_MS);
+    if (answer === null)
+      throw new GearsError(
+        `${describeShard(owner)}, which owns key ${args[0]}, did not answer RG.TRIGGERONKEY within ${TRIGGER_WAIT_MS} ms`,
+      );
+    if ('error' in answer) throw new GearsError(answer.error);
+    return answer;
+  }
+
   /** RG.DUMPREGISTRATIONS CLUSTER: every other shard's counters, by registration id. */
   peerCounters(): Promise<Map<string, StatsView[]>> {
     return this.registrations!.theirs();
@@ -417,22 +446,29 @@ export class GearsCluster {
       case 'abort':
         this.agreedIds.fail(message.id, message.reason);
         if (this.engine.executions.get(message.id)) return this.abortLocal(message.id, message.reason);
-        return this.engine.registrations.stopParticipating(message.id);
+        return this.engine.registrations.stopSpread(message.id);
       case 'ids':
         return this.agreedIds.give(message.id, message.ids);
-      case 'ask': {
-        const to = this.topology?.shards.find((s) => s.id === message.from);
-        const answer = this.answer(message.query);
-        if (to) void this.post(to, { type: 'answer', from: this.myId, request: message.request, answer });
-        return;
-      }
+      case 'ask':
+        return void this.reply(message);
       case 'answer':
         return this.requests.answered(message);
     }
   }
 
-  private answer(query: Query): unknown {
+  private async reply(message: Extract<Message, { type: 'ask' }>): Promise<void> {
+    const answer = await this.answer(message.query);
+    const to = this.topology?.shards.find((s) => s.id === message.from);
+    if (to) await this.post(to, { type: 'answer', from: this.myId, request: message.request, answer });
+  }
+
+  private async answer(query: Query): Promise<unknown> {
     switch (query.kind) {
+      case 'trigger':
+        return this.engine.registrations.trigger(query.name, query.args).then(
+          (outcome): TriggerAnswer => outcome,
+          (err: Error): TriggerAnswer => ({ error: err.message }),
+        );
       case 'execution':
         return this.engine.executions.get(query.id)?.summary() ?? null;
       case 'executions':
@@ -490,8 +526,11 @@ export class GearsCluster {
     const missing = topology.shards.find((s) => !runIds.get(s.id));
     if (missing)
       throw new GearsError(`${describeShard(missing)} has no gears server, so the execution cannot span the cluster`);
-    // a failed shard is named by gather(); this shard's part ends through its exchange
-    const { plan, peers, tracker, end } = this.track(topology, runIds, () => undefined);
+    // a shard that failed or went away will never send this shard's part what it waits for: it stops
+    // (its thread with it), and gather() names the shard
+    const { plan, peers, tracker, end } = this.track(topology, runIds, (id) =>
+      this.engine.registrations.stopSpread(id),
+    );
     try {
       await Promise.all(
         peers.map((peer) => this.mailbox!.send(peer, { type: 'event', from: this.myId, plan, registration })),

@@ -15,4 +15,4 @@ export { sumStats, type StatsView } from './registrations/stats.js';
 export type { EventSource } from './registrations/event-source.js';
 export { redactUrl, redisAddress } from './redis-address.js';
 export { type RedisTls } from './redis-tls.js';
-export type { EventDistributor, SpreadEvent } from './registrations/registrations.js';
+export type { EventDistributor, SpreadEvent, TriggerOutcome } from './registrations/registrations.js';

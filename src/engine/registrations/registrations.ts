@@ -386,8 +386,11 @@ export class Registrations {
     return outcomes.flatMap((o) => o.errors);
   }
 
-  /** Stops this shard's part of a spread execution (its originator ended it); its thread goes with it. */
-  stopParticipating(executionId: string): void {
+  /**
+   * Stops this shard's part of a spread execution, queued or running (its originator ended it, or a
+   * shard it waits on failed); a running one ends its thread, which is started again.
+   */
+  stopSpread(executionId: string): void {
     this.deps.pool().abort(executionId);
   }
 
