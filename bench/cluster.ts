@@ -2,11 +2,12 @@
 // the same data, in one run. The single primary, a plain gears server, is the baseline; the figure
 // is the speed-up. Also the bytes that move between shards per record read, for a countby (partial
 // counts repartitioned) against a plan that collects every word to one shard first.
+import { availableParallelism, loadavg } from 'node:os';
 import calculateSlot from 'cluster-key-slot';
 import { Redis } from 'ioredis';
 import { startCluster } from '../test/support/cluster.js';
 import { startGearsProcess, startRedis, type GearsProcess } from '../test/support/redis.js';
-import { encode, perSecond, pipeRaw, race, ratio, table, type Timing } from './support.js';
+import { cpuMs, encode, median, perSecond, pipeRaw, race, ratio, table, type Timing } from './support.js';
 
 const KEYS = 1_000_000;
 const SUM = 49_500_000; // sum of i % 100 over 1,000,000 keys
@@ -48,6 +49,8 @@ interface Setup {
   readonly name: string;
   readonly client: Redis;
   readonly gears: GearsProcess[];
+  /** The redis-server processes, for their CPU time. */
+  readonly redisPids: number[];
   stop(): Promise<void>;
 }
 
@@ -60,6 +63,7 @@ async function single(): Promise<Setup> {
     name: '1 primary',
     client,
     gears: [gears],
+    redisPids: [redis.pid],
     async stop() {
       client.disconnect();
       await gears.stop();
@@ -93,6 +97,7 @@ async function three(): Promise<Setup> {
     name: '3 primaries',
     client,
     gears,
+    redisPids: cluster.processes.map((p) => p.pid),
     async stop() {
       client.disconnect();
       await Promise.all(gears.map((g) => g.stop()));
@@ -144,11 +149,34 @@ export async function benchCluster(): Promise<void> {
   let timings: Map<string, Timing>;
   let traffic: Array<[string, { bytes: number; records: number; read: number }]>;
   let expectedWords: string | undefined;
+  // CPU time of the Redis and gears server processes per run, to tell what each shard costs apart
+  // from how the two cores were shared
+  const cpu = new Map<string, Array<{ redis: number; gears: number; busiest: number }>>();
+  const measured = (name: string, setup: Setup, source: string) => ({
+    name,
+    async run() {
+      const redisPids = setup.redisPids;
+      const pids = [...redisPids, ...setup.gears.map((g) => g.pid)];
+      const before = pids.map(cpuMs);
+      const result = await execute(setup.client, source);
+      const used = pids.map((pid, i) => cpuMs(pid) - before[i]);
+      const total = (from: number, to: number) => used.slice(from, to).reduce((a, b) => a + b, 0);
+      const runs = cpu.get(name) ?? [];
+      runs.push({
+        redis: total(0, redisPids.length),
+        gears: total(redisPids.length, pids.length),
+        busiest: Math.max(...used),
+      });
+      cpu.set(name, runs);
+      return result;
+    },
+  });
+  const started = loadAverage();
   try {
     timings = await race(
       setups.flatMap((setup) => [
-        { name: `sum ${setup.name}`, run: () => execute(setup.client, SUM_SOURCE) },
-        { name: `wordcount ${setup.name}`, run: () => execute(setup.client, WORDCOUNT_SOURCE) },
+        measured(`sum ${setup.name}`, setup, SUM_SOURCE),
+        measured(`wordcount ${setup.name}`, setup, WORDCOUNT_SOURCE),
       ]),
       REPS,
       (name, result) => {
@@ -168,9 +196,11 @@ export async function benchCluster(): Promise<void> {
   } finally {
     for (const setup of setups) await setup.stop();
   }
+  const ended = loadAverage();
+  const wall = (name: string) => timings.get(name)!.medianMs;
   const row = (job: string, items: number) => {
-    const a = timings.get(`${job} 1 primary`)!.medianMs;
-    const b = timings.get(`${job} 3 primaries`)!.medianMs;
+    const a = wall(`${job} 1 primary`);
+    const b = wall(`${job} 3 primaries`);
     return [job, `${Math.round(a)} ms`, `${Math.round(b)} ms`, perSecond(items, b), `**${ratio(a, b)}**`];
   };
   console.log(
@@ -178,6 +208,38 @@ export async function benchCluster(): Promise<void> {
       ['job', '1 primary', '3 primaries', 'records/s (3)', 'speed-up'],
       [row('sum', KEYS), row('wordcount', SENTENCES)],
     ),
+  );
+  console.log('\nCPU time per run (medians; the warm-up left out), summed over the processes of each set-up:\n');
+  const cpuOf = (name: string, field: 'redis' | 'gears' | 'busiest') =>
+    median(
+      cpu
+        .get(name)!
+        .slice(1)
+        .map((run) => run[field]),
+    );
+  const cpuRow = (name: string, shards: number) => {
+    const redis = cpuOf(name, 'redis');
+    const gears = cpuOf(name, 'gears');
+    return [
+      name,
+      `${Math.round(wall(name))} ms`,
+      `${Math.round(redis)} ms`,
+      `${Math.round(gears)} ms`,
+      `${Math.round((redis + gears) / shards)} ms`,
+      `${Math.round(cpuOf(name, 'busiest'))} ms`,
+      ((redis + gears) / wall(name)).toFixed(2),
+    ];
+  };
+  console.log(
+    table(
+      ['job', 'wall', 'redis-server CPU', 'gears server CPU', 'CPU per shard', 'busiest process', 'cores busy'],
+      ['sum', 'wordcount'].flatMap((job) => [cpuRow(`${job} 1 primary`, 1), cpuRow(`${job} 3 primaries`, 3)]),
+    ),
+  );
+  // with a core for every process, a run takes at least as long as its busiest process needs the CPU
+  const bound = (job: string) => ratio(cpuOf(`${job} 1 primary`, 'busiest'), cpuOf(`${job} 3 primaries`, 'busiest'));
+  console.log(
+    `\nwith a core per process (the busiest process bounds a run): sum ${bound('sum')}, wordcount ${bound('wordcount')} (an estimate from CPU time)`,
   );
   console.log('\nbetween shards, per record read (3 primaries):\n');
   console.log(
@@ -191,4 +253,14 @@ export async function benchCluster(): Promise<void> {
       ]),
     ),
   );
+  const speedUp = (job: string) => ratio(wall(`${job} 1 primary`), wall(`${job} 3 primaries`));
+  console.log(
+    `\n3 primaries vs 1 (target at least 1.30x): sum ${speedUp('sum')}, wordcount ${speedUp('wordcount')}; ` +
+      `${availableParallelism()} cores, load average ${started} at the start, ${ended} at the end`,
+  );
 }
+
+const loadAverage = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');

@@ -187,3 +187,11 @@ export function watchMemory(pid: number, everyMs = 50): MemoryWatch {
     },
   };
 }
+
+/** CPU time (user + system) a process has used so far, in ms; Linux reports it in USER_HZ ticks of 10 ms. */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // after the command name: state is field 3, utime field 14, stime field 15
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}

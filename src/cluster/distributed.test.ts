@@ -169,6 +169,46 @@ describe('distributed batch', () => {
   });
 });
 
+describe('KeysReader on a shard reads what a single Redis reads', () => {
+  before(async () => {
+    await Promise.all(cluster.data.nodes('master').map((node) => node.flushall()));
+    await singleClient.flushall();
+    const writes: Array<[string, ...Array<string | number>]> = [];
+    for (let i = 0; i < 40; i++) {
+      writes.push(['SET', `s:${i}`, `v${i}`]);
+      writes.push(['HSET', `h:${i}`, 'a', i, 'b', 'x']);
+      writes.push(['RPUSH', `l:${i}`, 'p', 'q', i]);
+      writes.push(['SADD', `t:${i}`, 'm', i]);
+      writes.push(['ZADD', `z:${i}`, 1, 'one', 2, `two${i}`]);
+    }
+    // one slot holding more keys than one script call reads from a slot (5,000)
+    for (let i = 0; i < 5100; i++) writes.push(['SET', `big{tag}:${i}`, String(i)]);
+    writes.push(['SET', '__gearbox:hidden', 'x']);
+    // values of every length class the packed reply has, and text that is not ASCII
+    writes.push(['SET', 'u:ü', 'é€'], ['SET', 'u:short', 'y'.repeat(40)], ['SET', 'u:mid', 'y'.repeat(300)]);
+    writes.push(['SET', 'u:long', 'z'.repeat(70_000)]);
+    await Promise.all(
+      writes.flatMap(([command, ...args]) => [
+        cluster.data.call(command, ...args),
+        singleClient.call(command, ...args),
+      ]),
+    );
+  });
+
+  for (const pattern of ['*', 'big*', 'h:*', 'h:1*', '*:1', '?:2*', 'u:*', 'u:?', 'nothing*']) {
+    test(`pattern ${pattern}`, async () => {
+      // a set's members come in no particular order
+      const source = `GB('KeysReader', '${pattern}').map((r) => JSON.stringify([r.key, r.type, r.type === 'set' ? r.value.sort() : r.value])).run()`;
+      const [clusterResults, clusterErrors] = await run(1, source);
+      const outcome = await engine.execute(source);
+      assert.equal(outcome.kind, 'results');
+      if (outcome.kind !== 'results') return;
+      assert.deepEqual(clusterErrors, []);
+      assert.deepEqual(asSet(clusterResults), asSet(outcome.results));
+    });
+  }
+});
+
 describe('registrations', () => {
   test('a source that registers, sent to one node, is installed on every shard, each reacting to its own keys', async () => {
     assert.equal(

@@ -10,3 +10,6 @@ export const presenceKey = (tag: string): string => `__gearbox:{${tag}}:server`;
 /** The stream through which a shard receives the records of one exchange stage of one execution. */
 export const stageKey = (tag: string, executionId: string, stage: number): string =>
   `__gearbox:{${tag}}:stage:${executionId}:${stage}`;
+
+/** Where clients reach a shard's gears server (host:port), so a client given one node can route keys to all. */
+export const addressKey = (tag: string): string => `__gearbox:{${tag}}:address`;

@@ -50,7 +50,9 @@ export type Query =
   /** ShardRegistration[] */
   | { readonly kind: 'registrations' }
   /** RegistryOutcome */
-  | { readonly kind: 'registry'; readonly op: RegistryOp; readonly ids: readonly string[] };
+  | { readonly kind: 'registry'; readonly op: RegistryOp; readonly ids: readonly string[] }
+  /** TriggerAnswer: RG.TRIGGERONKEY sent to another shard than the key's */
+  | { readonly kind: 'trigger'; readonly name: string; readonly args: readonly string[] };
 
 export interface ListedExecution {
   readonly id: string;
@@ -62,6 +64,8 @@ export interface ShardRegistration {
   readonly id: string;
   readonly stats: StatsView;
 }
+
+export type TriggerAnswer = { readonly results: unknown[]; readonly errors: string[] } | { readonly error: string };
 
 export interface RegistryOutcome {
   readonly error: string | null;

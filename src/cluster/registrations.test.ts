@@ -43,6 +43,15 @@ async function registrations(i: number, ...args: string[]): Promise<Array<Record
 
 const ids = async (i: number) => (await registrations(i)).map((r) => String(r.id)).sort();
 
+/** The id of the primary that owns `key`, from CLUSTER SLOTS. */
+async function keyOwner(key: string): Promise<string> {
+  const slot = calculateSlot(key);
+  const ranges = (await cluster.data.nodes('master')[0].call('CLUSTER', 'SLOTS')) as Array<
+    [number, number, [string, number, string]]
+  >;
+  return ranges.find(([from, to]) => slot >= from && slot <= to)![2][2];
+}
+
 async function unregisterAll(): Promise<void> {
   for (const id of await ids(0)) await clients[0].call('RG.UNREGISTER', id);
 }
@@ -85,6 +94,20 @@ GB('CommandReader').map(() => 'two').register({ trigger: 'two' })`;
     await unregisterAll();
   });
 
+  test('a source one shard refuses to register is taken back from the others', async () => {
+    await clients[2].call('RG.CONFIGSET', 'refuse', 'yes');
+    const source = `if (gearsConfigGet('refuse') === 'yes') throw new Error('refused on this shard');
+GB('CommandReader').map(() => 'x').register({ trigger: 'refused' })`;
+    // an error reply once the originator has registered; the execution's errors if it was stopped before that
+    const said = await clients[0].call('RG.JSEXECUTE', source).then(
+      (reply) => JSON.stringify(reply),
+      (err: Error) => err.message,
+    );
+    assert.match(said, new RegExp(`shard ${shardIds[2]} .*refused on this shard`));
+    for (const i of [0, 1, 2]) assert.deepEqual(await ids(i), [], `nothing left on node ${i}`);
+    await clients[2].call('RG.CONFIGSET', 'refuse', 'no');
+  });
+
   test('RG.TRIGGER from any node runs the function on that node', async () => {
     assert.equal(
       await clients[0].call(
@@ -95,6 +118,14 @@ GB('CommandReader').map(() => 'two').register({ trigger: 'two' })`;
     );
     for (const i of [0, 1, 2])
       assert.deepEqual(await clients[i].call('RG.TRIGGER', 'where', `from-${i}`), [`${shardIds[i]} from-${i}`]);
+    // RG.TRIGGERONKEY runs on the shard that owns the key, wherever it is sent
+    for (const i of [0, 1, 2])
+      for (const key of ['a', 'b', 'c'])
+        assert.deepEqual(await clients[i].call('RG.TRIGGERONKEY', 'where', key), [`${await keyOwner(key)} ${key}`]);
+    await clients[0].call('RG.CLEARREGISTRATIONSSTATS');
+    await clients[1].call('RG.CLEARREGISTRATIONSSTATS');
+    await clients[2].call('RG.CLEARREGISTRATIONSSTATS');
+    for (const i of [0, 1, 2]) await clients[i].call('RG.TRIGGER', 'where', `again-${i}`);
     const [shard] = await registrations(1, 'SHARD');
     assert.equal((shard.data as Record<string, unknown>).numTriggered, 1);
     const [whole] = await registrations(1, 'CLUSTER');
@@ -139,15 +170,6 @@ GB('CommandReader').map(() => 'two').register({ trigger: 'two' })`;
 });
 
 describe("mode: 'async' spreads each execution over the cluster; 'async_local' stays on the shard", () => {
-  /** The id of the primary that owns `key`, from CLUSTER SLOTS. */
-  async function keyOwner(key: string): Promise<string> {
-    const slot = calculateSlot(key);
-    const ranges = (await cluster.data.nodes('master')[0].call('CLUSTER', 'SLOTS')) as Array<
-      [number, number, [string, number, string]]
-    >;
-    return ranges.find(([from, to]) => slot >= from && slot <= to)![2][2];
-  }
-
   test('RG.TRIGGER: repartition and collect move the records of one trigger between shards', async () => {
     const steps = `map((args) => args[1]).repartition((k) => k).map(async () => await execute('CLUSTER', 'MYID'))`;
     await clients[0].call('RG.JSEXECUTE', `GB('CommandReader').${steps}.register({ trigger: 'owner', mode: 'async' })`);
@@ -191,6 +213,23 @@ describe("mode: 'async' spreads each execution over the cluster; 'async_local' s
       }
       await pause();
     }
+    await unregisterAll();
+  });
+
+  test('while a shard has no gears server a spread execution fails, naming it; once it is back they spread again', async () => {
+    await clients[0].call(
+      'RG.JSEXECUTE',
+      `GB('CommandReader').map((a) => a[1]).repartition((k) => k).map(async () => await execute('CLUSTER', 'MYID')).register({ trigger: 'spread' })`,
+    );
+    await cluster.gears[2].stop();
+    await assert.rejects(
+      clients[0].call('RG.TRIGGER', 'spread', 'a'),
+      new RegExp(`shard ${shardIds[2]} .*has no gears server`),
+    );
+    await cluster.startGears(2);
+    clients[2] = cluster.client(2);
+    for (const key of ['a', 'b', 'c'])
+      assert.deepEqual(await clients[0].call('RG.TRIGGER', 'spread', key), [await keyOwner(key)]);
     await unregisterAll();
   });
 });

@@ -48,6 +48,17 @@ export class ClusterRegistrations {
       );
   }
 
+  /** Unregisters `ids` wherever they are installed (a registration some shard refused), as far as shards answer. */
+  async withdraw(ids: readonly string[]): Promise<void> {
+    for (const id of ids) this.answerRegistry('unregister', [id]);
+    const peers = this.cluster.peers();
+    await Promise.all(
+      peers.flatMap((peer) =>
+        ids.map((id) => this.cluster.ask(peer, { kind: 'registry', op: 'unregister', ids: [id] })),
+      ),
+    );
+  }
+
   /** Another shard's RG.UNREGISTER/PAUSE/UNPAUSE, carried out here. */
   answerRegistry(op: RegistryOp, ids: readonly string[]): RegistryOutcome {
     try {

@@ -16,11 +16,11 @@ export class PeerRequests {
     private readonly timeoutMs: () => number,
   ) {}
 
-  /** The peer's answer, or null when it gave none in time. */
-  ask<T>(peer: Shard, query: Query): Promise<T | null> {
+  /** The peer's answer, or null when it gave none in time (ExecutionMaxIdleTime unless `timeoutMs`). */
+  ask<T>(peer: Shard, query: Query, timeoutMs = this.timeoutMs()): Promise<T | null> {
     const request = `${this.self()}-${this.sequence++}`;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => done(null), Math.max(this.timeoutMs(), 100));
+      const timer = setTimeout(() => done(null), Math.max(timeoutMs, 100));
       const done = (answer: unknown) => {
         clearTimeout(timer);
         this.waiting.delete(request);

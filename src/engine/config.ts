@@ -49,6 +49,8 @@ function parseBuiltin(name: keyof BuiltinConfig, raw: ConfigValue): number | boo
   const n = typeof raw === 'number' ? raw : Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} takes a non-negative integer, got '${raw}'`);
   if (name === 'ExecutionThreads' && n < 1) throw new ConfigError('ExecutionThreads must be at least 1');
+  if (name === 'MaxPendingEvents' && n < 1)
+    throw new ConfigError('MaxPendingEvents must be at least 1: with 0 every event would be dropped');
   if (name === 'ExecutionMaxMemory' && n < 16) throw new ConfigError('ExecutionMaxMemory must be at least 16 (MB)');
   return n;
 }

@@ -1,4 +1,12 @@
-export { Engine, type DistributedRun, type EngineOptions, type ExecuteOptions, type ExecuteOutcome } from './engine.js';
+export {
+  Engine,
+  type DistributedRun,
+  type EngineOptions,
+  type ExecuteOptions,
+  type ExecuteOutcome,
+  type RunOptions,
+  type RunReply,
+} from './engine.js';
 export { GearsConfig, DEFAULT_CONFIG, ConfigError, type ConfigValue, type BuiltinConfig } from './config.js';
 export { ExecutionAbortedError, GearsError } from './errors.js';
 export { Execution, type ExecutionStatus, type ExecutionSummary } from './execution.js';
@@ -15,4 +23,4 @@ export { sumStats, type StatsView } from './registrations/stats.js';
 export type { EventSource } from './registrations/event-source.js';
 export { redactUrl, redisAddress } from './redis-address.js';
 export { type RedisTls } from './redis-tls.js';
-export type { EventDistributor, SpreadEvent } from './registrations/registrations.js';
+export type { EventDistributor, SpreadEvent, TriggerOutcome } from './registrations/registrations.js';

@@ -79,7 +79,7 @@ function checkCombination(
       `${reader} reads only in batch mode and cannot be registered (it has no event mode); use run() instead${instead}`,
     );
   }
-  if (kind === 'register') checkRegisterOptions(reader, options);
+  if (kind === 'register') checkRegisterOptions(reader, options, arg);
   if (kind === 'register' && reader === 'CommandReader' && !options.trigger && !options.hook) {
     throw new TypeError(
       "CommandReader registration needs a trigger name (or a hook): register({ trigger: 'myCommand' }), answered by RG.TRIGGER myCommand ...",

@@ -104,6 +104,31 @@ describe('run and register', () => {
     assert.throws(() => JavaScriptReader(function* () {}).register(), /JavaScriptReader reads only in batch mode/);
   });
 
+  test("register options are checked against the reader: another reader's option, a non-boolean flag, a non-string pattern", () => {
+    const any = (options: object) => options as RegisterOptions;
+    const cases: Array<[() => unknown, RegExp]> = [
+      [
+        () => StreamReader().register('s', any({ eventTypes: ['set'] })),
+        /eventTypes is an option of KeysReader registrations/,
+      ],
+      [() => StreamReader().register('s', any({ keyTypes: ['hash'] })), /keyTypes is an option of KeysReader/],
+      [() => KeysReader().register('k:*', any({ batch: 10 })), /batch is an option of StreamReader registrations/],
+      [() => KeysReader().register('k:*', any({ trimStream: false })), /trimStream is an option of StreamReader/],
+      [() => CommandReader().register(any({ trigger: 't', eventTypes: ['set'] })), /eventTypes .* CommandReader one/],
+      [() => KeysReader().register('k:*', any({ trigger: 't' })), /trigger is an option of CommandReader/],
+      [() => KeysReader().register('k:*', any({ readValue: 'no' })), /readValue must be true or false, got "no"/],
+      [() => StreamReader().register('s', any({ trimStream: 0 })), /trimStream must be true or false, got 0/],
+      [
+        () => KeysReader().register(42 as unknown as string),
+        /key pattern must be a string such as 'person:\*', got 42/,
+      ],
+      [() => StreamReader().register(['s'] as unknown as string), /stream pattern must be a string/],
+    ];
+    for (const [register, message] of cases) assert.throws(register, message);
+    assert.doesNotThrow(() => StreamReader().register('s', { batch: 2, trimStream: false }));
+    assert.doesNotThrow(() => KeysReader().register('k:*', { eventTypes: ['set'], readValue: false }));
+  });
+
   test('CommandReader registration needs a trigger or a hook', () => {
     assert.throws(() => CommandReader().register(), /needs a trigger name/);
     const options = (fn: ClosedGearFunction) => fn.action.options as RegisterOptions;

@@ -99,6 +99,39 @@ const KNOWN_OPTIONS = new Set([
   'fromId',
 ]);
 
+/** Options that mean something to one kind of registration only; given to another they would be silently ignored. */
+const READER_OPTIONS: Readonly<Record<string, ReaderName>> = {
+  eventTypes: 'KeysReader',
+  keyTypes: 'KeysReader',
+  readValue: 'KeysReader',
+  batch: 'StreamReader',
+  duration: 'StreamReader',
+  onFailedPolicy: 'StreamReader',
+  onFailedRetryInterval: 'StreamReader',
+  trimStream: 'StreamReader',
+  trigger: 'CommandReader',
+  hook: 'CommandReader',
+};
+
+const BOOLEAN_OPTIONS = ['readValue', 'trimStream', 'convertToStr', 'collect'] as const;
+
+function forReader(reader: ReaderName, options: Record<string, unknown>): void {
+  for (const [option, owner] of Object.entries(READER_OPTIONS)) {
+    if (options[option] !== undefined && owner !== reader)
+      throw new TypeError(
+        `register(): ${option} is an option of ${owner} registrations and would do nothing for a ${reader} one; drop it`,
+      );
+  }
+}
+
+function booleans(options: Record<string, unknown>): void {
+  for (const option of BOOLEAN_OPTIONS) {
+    const value = options[option];
+    if (value !== undefined && typeof value !== 'boolean')
+      throw new TypeError(`register(): ${option} must be true or false, got ${JSON.stringify(value)}`);
+  }
+}
+
 function oneOf(name: string, value: unknown, valid: readonly string[]): void {
   if (value !== undefined && !valid.includes(value as string)) {
     throw new TypeError(`register(): unknown ${name} ${JSON.stringify(value)}; use one of ${valid.join(', ')}`);
@@ -128,14 +161,23 @@ function positive(option: string, value: unknown, integer: boolean): void {
   }
 }
 
-/** Throws a TypeError naming the first option of `register(...)` that cannot work for `reader`. */
-export function checkRegisterOptions(reader: ReaderName, options: Record<string, unknown>): void {
+/**
+ * Throws a TypeError naming the first option of `register(...)` that cannot work for `reader`, or a
+ * key or stream pattern (`arg`) that is not a string.
+ */
+export function checkRegisterOptions(reader: ReaderName, options: Record<string, unknown>, arg?: unknown): void {
   const unknown = Object.keys(options).filter((name) => !KNOWN_OPTIONS.has(name));
   if (unknown.length > 0) {
     throw new TypeError(
       `register(): unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; register takes ${[...KNOWN_OPTIONS].slice(0, 14).join(', ')}`,
     );
   }
+  if (arg !== undefined && typeof arg !== 'string' && (reader === 'KeysReader' || reader === 'StreamReader'))
+    throw new TypeError(
+      `register(): the ${reader === 'KeysReader' ? 'key' : 'stream'} pattern must be a string such as 'person:*', got ${JSON.stringify(arg) ?? typeof arg}`,
+    );
+  forReader(reader, options);
+  booleans(options);
   oneOf('mode', options.mode, REGISTER_MODES);
   oneOf('onFailedPolicy', options.onFailedPolicy, ON_FAILED_POLICIES);
   names('eventTypes', options.eventTypes, KEYSPACE_EVENTS, true);

@@ -85,6 +85,8 @@ export interface ShardInfo {
   readonly minHslot: number;
   readonly maxHslot: number;
   readonly pendingMessages: number;
+  /** gearbox's addition: host:port of that shard's gears server, null where none announced itself. */
+  readonly gearsAddress: string | null;
 }
 
 export interface ClusterInfo {

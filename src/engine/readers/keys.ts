@@ -1,6 +1,7 @@
 import type { KeysRecord } from '../../model/plan.js';
 import { isInternalKey, patternOf, type Batch, type ReaderContext } from './context.js';
 import { prefetch, scanKeys } from './scan.js';
+import { clusterRecords } from './cluster-reads.js';
 import { readRecords } from './values.js';
 
 async function* exactKey(ctx: ReaderContext, key: string): AsyncGenerator<string[]> {
@@ -23,13 +24,13 @@ async function* exactRecord(ctx: ReaderContext, key: string): AsyncGenerator<Bat
 /** KeysReader: {key, value, type, event} for every key matching the pattern (or exactly the key, with noScan). */
 export async function* keysReader(ctx: ReaderContext): AsyncGenerator<Batch> {
   if (ctx.options.noScan) return yield* exactRecord(ctx, patternOf(ctx));
-  const keys = keyBatches(ctx);
   if (ctx.options.readValue === false) {
-    for await (const batch of keys)
+    for await (const batch of keyBatches(ctx))
       yield batch.map((key): KeysRecord => ({ key, value: null, type: null, event: null }));
     return;
   }
-  yield* prefetch(keys, (batch) => readRecords(ctx.redis, batch, ctx.clusterMode));
+  if (ctx.clusterMode) return yield* clusterRecords(ctx.redis, patternOf(ctx));
+  yield* prefetch(keyBatches(ctx), (batch) => readRecords(ctx.redis, batch, false));
 }
 
 /** KeysOnlyReader: the key names alone; `count` is the SCAN COUNT hint. */

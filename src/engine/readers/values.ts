@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { KeyType, KeysRecord } from '../../model/plan.js';
+import { isInternalKey } from './context.js';
 
 // One script call reads type and value of every non-string key of a batch: the fastest generic
 // way measured (BENCHMARKS.md, "Batch gear functions"). Keys travel in ARGV, not KEYS, so a batch may span slots on a shard.
@@ -70,19 +71,28 @@ export async function readTyped(redis: Redis, keys: string[]): Promise<KeysRecor
 }
 
 /**
- * Strings come in one MGET (nil for any other type); only the nils go through the
- * typed script. On a cluster shard MGET would fail across slots, so everything takes the script.
+ * Records of `keys` given their string values (nil for a key of another type, or one gone since it was
+ * listed): only the nils go through the typed script, which leaves out the keys that are gone.
  */
-export async function readRecords(redis: Redis, keys: string[], clusterMode: boolean): Promise<KeysRecord[]> {
-  if (clusterMode) return readTyped(redis, keys);
-  const values = await redis.mget(keys);
+export async function recordsOf(redis: Redis, keys: string[], values: Array<string | null>): Promise<KeysRecord[]> {
   const out: KeysRecord[] = [];
   let others: string[] | undefined;
   for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
     const value = values[i];
-    if (value === null) (others ??= []).push(keys[i]);
-    else out.push({ key: keys[i], value, type: 'string', event: null });
+    if (isInternalKey(key)) continue;
+    if (value === null) (others ??= []).push(key);
+    else out.push({ key, value, type: 'string', event: null });
   }
   if (others) for (const record of await readTyped(redis, others)) out.push(record);
   return out;
+}
+
+/**
+ * Strings come in one MGET; on a cluster shard MGET would fail across slots, so everything takes the
+ * typed script (the cluster's KeysReader reads by slot instead, see cluster-reads.ts).
+ */
+export async function readRecords(redis: Redis, keys: string[], clusterMode: boolean): Promise<KeysRecord[]> {
+  if (clusterMode) return readTyped(redis, keys);
+  return recordsOf(redis, keys, await redis.mget(keys));
 }

@@ -60,6 +60,9 @@ export const infocluster =
           s.maxSlot,
           'pendingMessages',
           s.pendingMessages,
+          // gearbox's addition: where clients reach that shard's gears server (Redis Cluster names only primaries)
+          'gearsAddress',
+          s.gearsAddress,
         ]),
       ];
     });

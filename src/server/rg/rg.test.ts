@@ -185,6 +185,9 @@ describe('RG.* commands through the gears server', () => {
     const set = (await client.call('RG.CONFIGSET', 'ExecutionThreads', '5', 'myKey', 'hello')) as unknown[];
     assert.ok(set[0] instanceof Error && /ExecutionThreads/.test(set[0].message));
     assert.equal(set[1], 'OK - value was saved in extra config dictionary');
+    const zero = (await client.call('RG.CONFIGSET', 'MaxPendingEvents', '0')) as unknown[];
+    assert.ok(zero[0] instanceof Error && /MaxPendingEvents must be at least 1/.test(zero[0].message));
+    assert.deepEqual(await client.call('RG.CONFIGGET', 'MaxPendingEvents'), [100000]);
     const got = (await client.call('RG.CONFIGGET', 'myKey', 'noSuchKey')) as unknown[];
     assert.equal(got[0], 'hello');
     assert.ok(got[1] instanceof Error && /Unsupported config parameter: noSuchKey/.test(got[1].message));
