@@ -62,6 +62,8 @@ export async function benchClient(): Promise<void> {
   const gears = await startGearsProcess(redis.url, ['--log-level', 'warn']);
   const client = new RedisGears(gears.url);
   const byHand = new Redis(gears.port);
+  // Redis' default user has no password, so it takes any: the session has credentials, reads need no probe
+  const authed = new Redis({ port: gears.port, username: 'default', password: 'any' });
   const plain = new Redis(redis.port);
   try {
     console.log(`\n== client (${ROUNDS} calls each, interleaved)`);
@@ -89,9 +91,13 @@ export async function benchClient(): Promise<void> {
       await interleaved(
         [
           ['FCALL add (yardstick)', () => plain.call('FCALL', 'add', 0, 1, 2)],
-          // what a trigger pays for, piece by piece: a command the gears server answers itself (no
-          // thread, no Redis), then the trigger (server, worker thread and back)
-          ['RG.JSSTATS (server only)', () => byHand.call('RG.JSSTATS')],
+          // what a trigger pays for, piece by piece: a command the gears server relays to Redis, one
+          // it answers itself after checking the client's rights with Redis (an ACL probe, a PING, as
+          // RG.TRIGGER's is an FCALL), the same without the probe (a client that authenticated needs
+          // none to read), then the trigger (probe, server, worker thread and back)
+          ['PING through the gears server', () => byHand.call('PING')],
+          ['RG.JSSTATS (probe + server)', () => byHand.call('RG.JSSTATS')],
+          ['RG.JSSTATS authenticated (server only)', () => authed.call('RG.JSSTATS')],
           ['RG.TRIGGER by hand', () => byHand.call('RG.TRIGGER', 'add', '1', '2')],
           ['command() call', () => add('1', '2')],
         ],
@@ -102,6 +108,7 @@ export async function benchClient(): Promise<void> {
   } finally {
     client.disconnect();
     byHand.disconnect();
+    authed.disconnect();
     plain.disconnect();
     await gears.stop();
     await redis.stop();

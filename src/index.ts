@@ -3,15 +3,6 @@
 // the sugar enums. Subpaths (gearbox/client, /model, /runtime, /pipeline, /engine, /server) hold the rest.
 export * from './client/index.js';
 export {
-  GB,
-  GearsBuilder,
-  KeysReader,
-  KeysOnlyReader,
-  StreamReader,
-  JavaScriptReader,
-  PythonReader,
-  ShardsIDReader,
-  CommandReader,
   ClosedGearFunction,
   OpenGearFunction,
   ParametrizedFunction,
@@ -27,5 +18,6 @@ export {
   type StreamRecord,
   type GroupRecord,
 } from './model/index.js';
-export { execute, cmd, atomic, hashtag, hashtag3, log, configGet, gearsConfigGet } from './runtime/index.js';
+// the builder, the readers and the runtime a callback uses (runtime/app.ts)
+export * from './runtime/app.js';
 export { connect, pipeline } from './pipeline/index.js';

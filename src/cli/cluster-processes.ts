@@ -1,5 +1,5 @@
-// A private Redis Cluster for the demo, tests and benchmarks: three primaries on free loopback ports, no
-// replicas, nothing written to disk outside a temporary directory that stop() removes.
+// A private Redis Cluster for the demo, tests and benchmarks: three primaries on free loopback ports (and,
+// if asked, replicas of them), nothing written to disk outside a temporary directory that stop() removes.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,13 +24,16 @@ export interface RedisClusterProcess {
 export interface ClusterOptions {
   /** Number of primaries; Redis needs at least three for `--cluster create`. */
   readonly primaries?: number;
+  /** Replicas per primary (default 0); `--cluster create` picks which node replicates which (CLUSTER NODES tells). */
+  readonly replicas?: number;
   /** Extra redis-server arguments for every node. */
   readonly extraArgs?: readonly string[];
   readonly timeoutMs?: number;
 }
 
 export async function startCluster(options: ClusterOptions = {}): Promise<RedisClusterProcess> {
-  const count = options.primaries ?? 3;
+  const replicas = options.replicas ?? 0;
+  const count = (options.primaries ?? 3) * (1 + replicas);
   const dir = await mkdtemp(join(process.env.TMPDIR ?? tmpdir(), 'gearbox-cluster-'));
   const processes: RedisProcess[] = [];
   const stop = async (): Promise<void> => {
@@ -59,10 +62,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<RedisC
       'create',
       ...nodes.map((n) => `${n.host}:${n.port}`),
       '--cluster-replicas',
-      '0',
+      String(replicas),
       '--cluster-yes',
     ]);
     await waitForClusterOk(nodes, options.timeoutMs ?? 20_000);
+    if (replicas > 0) await waitForReplicasInSync(nodes, options.timeoutMs ?? 20_000);
     return { nodes, processes, stop };
   } catch (err) {
     await stop();
@@ -82,9 +86,24 @@ export async function waitForClusterOk(nodes: readonly ClusterNode[], timeoutMs 
   }
 }
 
-async function clusterInfo(node: ClusterNode): Promise<string> {
+/** Waits until every replica among `nodes` has its primary's data (a CLUSTER FAILOVER needs that). */
+export async function waitForReplicasInSync(nodes: readonly ClusterNode[], timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const states = await Promise.all(nodes.map((n) => redisCli(n, 'INFO', 'replication')));
+    if (states.every((info) => !info.includes('role:slave') || info.includes('master_link_status:up'))) return;
+    if (Date.now() > deadline) throw new Error(`the replicas did not sync with their primaries in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function clusterInfo(node: ClusterNode): Promise<string> {
+  return redisCli(node, 'CLUSTER', 'INFO');
+}
+
+async function redisCli(node: ClusterNode, ...args: string[]): Promise<string> {
   try {
-    const { stdout } = await run('redis-cli', ['-h', node.host, '-p', String(node.port), 'CLUSTER', 'INFO']);
+    const { stdout } = await run('redis-cli', ['-h', node.host, '-p', String(node.port), ...args]);
     return stdout;
   } catch {
     return '';

@@ -110,6 +110,10 @@ command('serve')
   )
   .option('--tls-client-cert-file <file>', 'certificate shown to a rediss:// Redis instead of --tls-cert-file')
   .option('--tls-client-key-file <file>', 'its private key')
+  .option(
+    '--standby',
+    'allow a replica as --redis: stand by (refusing writes) and take over its shard if it is promoted',
+  )
   .action(serveCommand);
 
 clientCommand('run')

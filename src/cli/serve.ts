@@ -1,4 +1,4 @@
-import { GearsCluster, refuseReplica } from '../cluster/index.js';
+import { GearsCluster, checkRole } from '../cluster/index.js';
 import { Engine, redactUrl } from '../engine/index.js';
 import { childLogger, setLogLevel, type LogLevel } from '../log/logger.js';
 import {
@@ -29,6 +29,8 @@ export interface ServeOptions extends TlsFlags {
   readonly maxclients?: number;
   readonly clientQueryBufferLimit?: string;
   readonly clientOutputBufferLimit?: string[];
+  /** May start beside a replica, standing by to take over its shard when the replica is promoted. */
+  readonly standby?: boolean;
 }
 
 /** The limit flags, written as in redis.conf, over the defaults (server/limits.ts). */
@@ -52,6 +54,8 @@ export interface RunningServer {
   readonly port: number;
   readonly tlsPort?: number;
   readonly engine: Engine;
+  /** Beside a replica: its primary's address (see GearsCluster.standingBy). */
+  readonly standingBy?: string;
   close(): Promise<void>;
 }
 
@@ -70,13 +74,18 @@ export async function startGearsServer(options: ServeOptions): Promise<RunningSe
   const tls = tlsListener(options);
   const limits = clientLimits(options);
   const toRedis = redisTls(options.redis, options);
-  await refuseReplica(options.redis);
+  const role = await checkRole(options.redis, options.standby);
   const engine = await Engine.start({
     redisUrl: options.redis,
     redisTls: toRedis,
     config: options.threads ? { ExecutionThreads: options.threads } : undefined,
+    // a Redis not reachable yet may turn out a replica: with --standby nothing is restored until it is known a primary
+    standby: role ? role.kind === 'replica' : options.standby === true,
   });
-  const cluster = await GearsCluster.attach(engine, { redisUrl: options.redis }).catch(async (err: Error) => {
+  const cluster = await GearsCluster.attach(engine, {
+    redisUrl: options.redis,
+    standby: options.standby,
+  }).catch(async (err: Error) => {
     await engine.close();
     throw err;
   });
@@ -105,6 +114,9 @@ export async function startGearsServer(options: ServeOptions): Promise<RunningSe
   return {
     ...address,
     engine,
+    get standingBy() {
+      return cluster.standingBy;
+    },
     async close() {
       await server.close();
       await cluster.close();
@@ -128,8 +140,9 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   process.once('SIGTERM', shutdown);
   const auth = options.password ? ', AUTH required' : '';
   const tls = running.tlsPort === undefined ? '' : `, TLS on port ${running.tlsPort}`;
+  const standby = running.standingBy === undefined ? '' : `, standing by for ${running.standingBy}`;
   // the Redis URL may carry a password: never printed
   console.log(
-    `gearbox gears server ready on ${running.host}:${running.port} (Redis ${redactUrl(options.redis)}, shard ${running.engine.shardId}${auth}${tls})`,
+    `gearbox gears server ready on ${running.host}:${running.port} (Redis ${redactUrl(options.redis)}, shard ${running.engine.shardId}${auth}${tls}${standby})`,
   );
 }

@@ -23,6 +23,7 @@ import {
   GearsAuthError,
   GearsConnectionError,
   GearsNotAvailableError,
+  GearsRedisUnavailableError,
   GearsScriptError,
   RedisGears,
   bundleScript,
@@ -287,23 +288,67 @@ describe('bad input gets typed errors', () => {
     const port = await freePort();
     const nowhere = new RedisGears({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
     nowhere.on('error', () => undefined);
-    await assert.rejects(nowhere.gears.jsstats(), GearsConnectionError);
-    nowhere.disconnect();
+    try {
+      await assert.rejects(nowhere.gears.jsstats(), (err: Error) => {
+        assert.ok(err instanceof GearsConnectionError, String(err));
+        // the message names the address tried (ioredis' default host is localhost)
+        assert.match(err.message, new RegExp(`cannot reach the gears server at localhost:${port} .*gearbox serve`));
+        return true;
+      });
+    } finally {
+      nowhere.disconnect();
+    }
   });
 
   test('a gears command sent to a plain Redis', async () => {
     const plain = new RedisGears({ port: redis.port });
-    await assert.rejects(plain.gears.jsstats(), (err: Error) => {
-      assert.ok(err instanceof GearsNotAvailableError);
-      assert.match(err.message, /RG\.JSSTATS went to a Redis without gearbox.*gearbox serve/);
-      return true;
-    });
-    assert.equal(await plain.gears.available(), false);
-    plain.disconnect();
+    try {
+      await assert.rejects(plain.gears.jsstats(), (err: Error) => {
+        assert.ok(err instanceof GearsNotAvailableError);
+        assert.match(
+          err.message,
+          new RegExp(`RG\\.JSSTATS went to a Redis without gearbox at localhost:${redis.port} .*gearbox serve`),
+        );
+        return true;
+      });
+      assert.equal(await plain.gears.available(), false);
+    } finally {
+      plain.disconnect();
+    }
   });
 
   test('a source that does not parse', async () => {
     await assert.rejects(client.gears.jsexecute('GB(.run()'), GearsScriptError);
+  });
+
+  test('a gears server whose Redis is down answers at once, naming that Redis and what to do', async () => {
+    const gone = await freePort();
+    const orphan = await startGearsProcess(`redis://127.0.0.1:${gone}`, ['--log-level', 'silent']);
+    try {
+      // ioredis with no retries: the server's error reply ends the call (a hang fails the test by its timeout)
+      const raw = new Redis({ port: orphan.port, maxRetriesPerRequest: 0 });
+      raw.on('error', () => undefined);
+      await assert.rejects(
+        raw.call('PING'),
+        new RegExp(
+          `^ReplyError: ERR gearbox: cannot reach Redis at 127\\.0\\.0\\.1:${gone} \\(ECONNREFUSED\\): start Redis or check --redis`,
+        ),
+      );
+      raw.disconnect();
+      const gears = new RedisGears({ port: orphan.port, maxRetriesPerRequest: 0 });
+      gears.on('error', () => undefined);
+      await assert.rejects(gears.gears.jsstats(), (err: Error) => {
+        assert.ok(err instanceof GearsRedisUnavailableError, String(err));
+        assert.match(
+          err.message,
+          new RegExp(`its Redis does not: .*cannot reach Redis at 127\\.0\\.0\\.1:${gone}.*start Redis`),
+        );
+        return true;
+      });
+      gears.disconnect();
+    } finally {
+      await orphan.stop();
+    }
   });
 });
 

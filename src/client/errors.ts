@@ -30,11 +30,16 @@ export class GearsScriptError extends GearsError {}
 /** The gears server refused or failed the function (a reply error that none of the above explains). */
 export class GearsExecutionError extends GearsError {}
 
+/** npm could not install a requirement of the function (its message says why); the function did not run. */
+export class GearsRequirementsError extends GearsExecutionError {}
+
 /** `command()` without `replace`: another registration already answers this trigger name. */
 export class DuplicateTriggerError extends GearsError {}
 
 /** The parts of a client error message that identify what went wrong, as Redis and gearbox word them. */
-const PATTERNS: readonly [RegExp, (message: string, command: string) => GearsError][] = [
+const PATTERNS: readonly [RegExp, (message: string, command: string, at: string) => GearsError][] = [
+  // first: npm's own words inside it (ENOTFOUND, "does not exist") are not about the gears server
+  [/Could not satisfy requirements/, (m) => new GearsRequirementsError(m)],
   // the gears server's own words for a Redis it cannot reach (src/engine/redis-health.ts)
   [
     /cannot reach Redis at|Redis at \S+ closed the gears server's connection/,
@@ -42,9 +47,9 @@ const PATTERNS: readonly [RegExp, (message: string, command: string) => GearsErr
   ],
   [
     /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ETIMEDOUT|Connection is closed|The client is closed|Socket closed/i,
-    (m) =>
+    (m, _c, at) =>
       new GearsConnectionError(
-        `cannot reach the gears server (${m}): start one with 'gearbox serve --redis <redis-url>' or check the host and port`,
+        `cannot reach the gears server${at} (${m}): start one with 'gearbox serve --redis <redis-url>' or check the host and port`,
       ),
   ],
   [
@@ -58,9 +63,9 @@ const PATTERNS: readonly [RegExp, (message: string, command: string) => GearsErr
   ],
   [
     /unknown command .?rg\./i,
-    (m, c) =>
+    (m, c, at) =>
       new GearsNotAvailableError(
-        `${c} went to a Redis without gearbox (${m}): connect to a gears server ('gearbox serve --redis <redis-url>' listens on port 6390)`,
+        `${c} went to a Redis without gearbox${at} (${m}): connect to a gears server ('gearbox serve --redis <redis-url>' listens on port 6390)`,
       ),
   ],
   [
@@ -71,13 +76,14 @@ const PATTERNS: readonly [RegExp, (message: string, command: string) => GearsErr
   [/does not parse|SyntaxError/i, (m) => new GearsScriptError(m)],
 ];
 
-/** The typed error for an error a Redis client raised while sending `command`. */
-export function gearsError(err: unknown, command: string): GearsError {
+/** The typed error for an error a Redis client raised while sending `command` to `address` (if known). */
+export function gearsError(err: unknown, command: string, address?: string): GearsError {
   if (err instanceof GearsError) return err;
   const message = err instanceof Error ? err.message : String(err);
+  const at = address === undefined ? '' : ` at ${address}`;
   for (const [pattern, make] of PATTERNS) {
     if (pattern.test(message)) {
-      const typed = make(message, command);
+      const typed = make(message, command, at);
       return Object.assign(typed, { cause: err });
     }
   }

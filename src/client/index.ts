@@ -28,6 +28,7 @@ export {
   GearsExecutionError,
   GearsNotAvailableError,
   GearsRedisUnavailableError,
+  GearsRequirementsError,
   GearsScriptError,
   gearsError,
 } from './errors.js';

@@ -53,7 +53,28 @@ export function sender(client: GearsClientLike): Send {
     try {
       return await raw(command, args);
     } catch (err) {
-      throw gearsError(err, command.toUpperCase());
+      throw gearsError(err, command.toUpperCase(), addressOf(client));
     }
   };
+}
+
+interface WithOptions {
+  readonly options?: {
+    readonly host?: string;
+    readonly port?: number;
+    readonly path?: string;
+    readonly url?: string;
+    readonly socket?: { readonly host?: string; readonly port?: number; readonly path?: string };
+  };
+}
+
+/** Where the client connects (ioredis or node-redis options), for error messages; undefined if unknown. */
+export function addressOf(client: object): string | undefined {
+  const options = (client as WithOptions).options;
+  if (!options) return undefined;
+  const where = options.socket ?? options;
+  if (where.path) return where.path;
+  if (where.port !== undefined) return `${where.host ?? '127.0.0.1'}:${where.port}`;
+  if (options.url) return new URL(options.url).host || undefined;
+  return undefined;
 }

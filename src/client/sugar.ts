@@ -1,15 +1,11 @@
 // RedGrease's sugar enums: named constants for the strings gear functions take. Each is a plain
 // object of string literals, so `TriggerMode.Sync` and `'sync'` are interchangeable everywhere.
+import { READER_NAMES, type ReaderName } from '../model/index.js';
 
-export const ReaderType = {
-  KeysReader: 'KeysReader',
-  KeysOnlyReader: 'KeysOnlyReader',
-  StreamReader: 'StreamReader',
-  JavaScriptReader: 'JavaScriptReader',
-  PythonReader: 'PythonReader',
-  ShardsIDReader: 'ShardsIDReader',
-  CommandReader: 'CommandReader',
-} as const;
+/** Every reader name, PythonReader (RedisGears' name for JavaScriptReader) among them: `ReaderType.KeysReader` is 'KeysReader'. */
+export const ReaderType = Object.freeze(
+  Object.fromEntries([...READER_NAMES, 'PythonReader'].map((name) => [name, name])),
+) as { readonly [N in ReaderName | 'PythonReader']: N };
 export type ReaderType = (typeof ReaderType)[keyof typeof ReaderType];
 
 export const TriggerMode = { Async: 'async', AsyncLocal: 'async_local', Sync: 'sync' } as const;

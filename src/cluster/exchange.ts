@@ -17,6 +17,7 @@ import {
 import { stageKey } from './keys.js';
 import { clusterLink, localLink } from './links.js';
 import { departedShard, stoppedAnswering } from './presence.js';
+import { sendWithRetries } from './retry.js';
 import { SlotMap, describeShard, type Shard } from './topology.js';
 
 /** What every shard of an execution agrees on; travels in the job as plain data. */
@@ -29,7 +30,7 @@ export interface ExchangeSetup {
   readonly redisUrl: string;
   /** ExecutionMaxIdleTime: how long a stage waits on a silent shard before checking it is still there. */
   readonly idleMs: number;
-  /** SendMsgRetries: further tries of a failed send. */
+  /** SendMsgRetries: how many times a batch is sent in all before the execution is aborted (src/cluster/retry.ts). */
   readonly retries: number;
 }
 
@@ -132,27 +133,22 @@ class StreamExchange implements Exchange {
     return this.byId.get(id)!;
   }
 
-  /** Appends fields to a stage stream on `target`, trying again up to SendMsgRetries times. */
+  /** Appends fields to a stage stream on `target`, sending up to SendMsgRetries times in all. */
   async send(target: Shard, stage: number, fields: Array<string | Buffer>): Promise<void> {
     const key = stageKey(target.tag, this.executionId, stage);
-    let last: unknown;
-    for (let attempt = 0; attempt <= this.setup.retries; attempt++) {
-      try {
+    await sendWithRetries(
+      { retries: this.setup.retries, idleMs: this.setup.idleMs },
+      async () => {
         const replies = await this.cluster
           .pipeline()
           .xadd(key, '*', ...fields)
           .pexpire(key, STAGE_TTL_MS)
           .exec();
         const failed = replies?.find(([err]) => err);
-        if (!failed) return;
-        last = failed[0];
-      } catch (err) {
-        last = err;
-      }
-      await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
-    }
-    throw new ExecutionAbortedError(
-      `could not move records to ${describeShard(target)} after ${this.setup.retries + 1} tries (SendMsgRetries): ${(last as Error)?.message ?? last}`,
+        if (failed) throw failed[0];
+      },
+      (tries, last) =>
+        new ExecutionAbortedError(`could not move records to ${describeShard(target)} after ${tries}: ${last.message}`),
     );
   }
 

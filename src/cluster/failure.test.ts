@@ -82,7 +82,7 @@ test('a gears server killed during a run: the execution is aborted after Executi
   assert.deepEqual(await cluster.client(1).call('RG.JSEXECUTE', `GB('ShardsIDReader').count().run()`), [['3'], []]);
 });
 
-test('a gears server pointed at a replica refuses to start, saying to point it at a primary', async () => {
+test('a gears server pointed at a replica without --standby refuses to start, saying to point it at a primary or pass --standby', async () => {
   const dir = await mkdtemp(join(process.env.TMPDIR ?? tmpdir(), 'gearbox-replica-'));
   const replica = await startRedis([
     '--cluster-enabled',
@@ -119,7 +119,7 @@ test('a gears server pointed at a replica refuses to start, saying to point it a
     assert.equal(outcome.code, 1);
     assert.match(
       outcome.stderr.trim(),
-      /^gearbox serve: the Redis at redis:\/\/127\.0\.0\.1:\d+ is a replica: point --redis at a primary/,
+      /^gearbox serve: the Redis at redis:\/\/127\.0\.0\.1:\d+ is a replica: point --redis at a primary, or pass --standby/,
     );
     assert.equal(outcome.stderr.trim().split('\n').length, 1);
   } finally {

@@ -32,6 +32,7 @@ import { ClusterRegistrations } from './registrations.js';
 import { Rendezvous } from './rendezvous.js';
 import { PeerRequests } from './requests.js';
 import { BEAT_MS, Heartbeat, newRunId, readRunIds } from './presence.js';
+import { readRole, replicaRefusal, ReplicaError, standbyRefusal, type RedisRole } from './role.js';
 import { PeerTracker } from './tracker.js';
 import {
   describeShard,
@@ -45,7 +46,10 @@ import {
 } from './topology.js';
 
 const EXCHANGE_MODULE = new URL('./exchange.js', import.meta.url).href;
-const REFRESH_MS = 2000;
+/** How often the role of the Redis beside this server is read: a failover is acted on within this. */
+const ROLE_MS = 500;
+/** The topology is read every this many role reads (2 s), and at once when the role changed. */
+const TOPOLOGY_EVERY = 4;
 /** How long a shard waits for the ids of what a source registered while the originator evaluates it. */
 const IDS_WAIT_MS = 60_000;
 /** How long RG.TRIGGERONKEY waits for the shard owning the key to run the trigger. */
@@ -54,6 +58,8 @@ const TRIGGER_WAIT_MS = 5 * 60_000;
 export interface ClusterOptions {
   readonly redisUrl: string;
   readonly logger?: Logger;
+  /** `gearbox serve --standby`: may start beside a replica, standing by to take over its shard. */
+  readonly standby?: boolean;
 }
 
 export interface ShardInfo {
@@ -79,30 +85,23 @@ export interface ShardExecution {
   readonly summary: ExecutionSummary;
 }
 
-/** Refusing to attach to a replica: a gears server there could not write. */
-export class ReplicaError extends Error {}
-
 /**
- * Refuses a Redis that is a replica, before anything starts on it; a Redis that cannot be reached
- * yet is left to the engine, which waits for it.
+ * The role of the Redis at `redisUrl`, refusing a replica unless `standby`, before anything starts on
+ * it; undefined for a Redis that cannot be reached yet (the engine waits for it, and the role is acted
+ * on once it answers).
  */
-export async function refuseReplica(redisUrl: string): Promise<void> {
+export async function checkRole(redisUrl: string, standby = false): Promise<RedisRole | undefined> {
   const redis = localLink(redisUrl, 'gearbox-check');
   try {
-    await assertPrimary(redis, redisUrl);
+    const role = await readRole(redis);
+    if (role.kind === 'replica' && !standby) throw replicaRefusal(redisUrl);
+    return role;
   } catch (err) {
     if (err instanceof ReplicaError) throw err;
+    return undefined;
   } finally {
     redis.disconnect();
   }
-}
-
-async function assertPrimary(redis: Redis, redisUrl: string): Promise<void> {
-  const info = String(await redis.info('replication'));
-  if (/role:slave/.test(info))
-    throw new ReplicaError(
-      `the Redis at ${redisUrl} is a replica: point --redis at a primary (a gears server runs beside each primary)`,
-    );
 }
 
 export class GearsCluster {
@@ -120,6 +119,10 @@ export class GearsCluster {
   private heartbeat: Heartbeat | undefined;
   private mailbox: Mailbox | undefined;
   private cluster: Cluster | undefined;
+  private role: RedisRole = { kind: 'primary' };
+  /** The look in progress, if any: looks never pile up behind a Redis that is slow to answer or down. */
+  private looking: Promise<void> | undefined;
+  private looks = 0;
   private listening: Listening | undefined;
 
   private constructor(
@@ -152,12 +155,62 @@ export class GearsCluster {
   }
 
   private async join(): Promise<void> {
-    await assertPrimary(this.redis, this.options.redisUrl);
+    const role = await readRole(this.redis);
+    if (role.kind === 'replica' && !this.options.standby) throw replicaRefusal(this.options.redisUrl);
+    if (role.kind === 'replica') this.log.info(`standing by beside a replica of ${role.primary}`);
     if (/cluster_enabled:1/.test(String(await this.redis.info('cluster')))) await this.start();
+    await this.become(role);
+    this.timer = setInterval(() => void this.look(), ROLE_MS);
+    this.timer.unref();
   }
 
   get enabled(): boolean {
     return this.topology !== undefined;
+  }
+
+  /** While the Redis beside this server is a replica: its primary's address (writes are refused, naming it). */
+  get standingBy(): string | undefined {
+    return this.role.kind === 'replica' ? this.role.primary : undefined;
+  }
+
+  /** Whether this server's Redis was promoted or demoted, and every few seconds the topology. */
+  private look(): Promise<void> {
+    this.looking ??= (async () => {
+      try {
+        const role = await readRole(this.redis);
+        if (this.topology && (role.kind !== this.role.kind || ++this.looks % TOPOLOGY_EVERY === 0))
+          await this.refresh();
+        await this.become(role);
+      } catch (err) {
+        this.log.debug({ err: (err as Error).message }, 'cannot read the role or topology; retrying');
+      } finally {
+        this.looking = undefined;
+      }
+    })();
+    return this.looking;
+  }
+
+  /**
+   * Brings the engine and this server's place among the cluster's gears servers in line with the role.
+   * Promoted: restores the shard's registrations (they replicated here) and joins. Demoted: stops
+   * firing registrations and leaves, so the promoted replica's gears server alone acts for the shard.
+   */
+  private async become(role: RedisRole): Promise<void> {
+    this.role = role;
+    if (role.kind === 'replica') {
+      if (this.engine.active) {
+        this.log.warn(`the Redis beside this gears server became a replica of ${role.primary}: standing by`);
+        this.engine.standDown();
+      }
+      await this.leave();
+      return;
+    }
+    if (!this.engine.active) {
+      this.log.warn('the Redis beside this gears server is a primary: taking over its shard');
+      await this.engine.takeOver();
+      this.cluster?.refreshSlotsCache();
+    }
+    if (this.cluster && !this.mailbox) await this.enter();
   }
 
   private get myId(): string {
@@ -171,17 +224,6 @@ export class GearsCluster {
   private async start(): Promise<void> {
     const topology = await this.refresh();
     this.cluster = clusterLink(this.options.redisUrl, topology.shards, 'gearbox-cluster');
-    this.heartbeat = new Heartbeat(this.redis, this.runId, () => this.me?.tag);
-    await this.heartbeat.start();
-    this.mailbox = new Mailbox(
-      localLink(this.options.redisUrl, 'gearbox-inbox'),
-      this.cluster,
-      () => this.me?.tag,
-      () => this.engine.config.get('SendMsgRetries'),
-      (message) => this.handle(message),
-      this.log,
-    );
-    await this.mailbox.start();
     this.registrations = new ClusterRegistrations(
       this.engine,
       {
@@ -192,24 +234,60 @@ export class GearsCluster {
       },
       this.log,
     );
-    await this.registrations.adopt();
     this.engine.registrations.distributor = { begin: (id) => this.beginEvent(id) };
-    this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_MS);
-    this.timer.unref();
+  }
+
+  /**
+   * Joins the cluster's gears servers as its shard's: the inbox position is fixed first, then the
+   * heartbeat tells the others this server is there, so every message sent to it from then on is read.
+   */
+  private async enter(): Promise<void> {
+    const mailbox = new Mailbox(
+      localLink(this.options.redisUrl, 'gearbox-inbox'),
+      this.cluster!,
+      () => this.me?.tag,
+      () => ({
+        retries: this.engine.config.get('SendMsgRetries'),
+        idleMs: this.engine.config.get('ExecutionMaxIdleTime'),
+      }),
+      (message, tag) => this.handle(message, tag),
+      this.log,
+    );
+    try {
+      await mailbox.start();
+    } catch (err) {
+      await mailbox.stop(); // tried again at the next look
+      throw err;
+    }
+    this.mailbox = mailbox;
+    this.heartbeat = new Heartbeat(this.redis, this.runId, () => this.me?.tag);
+    await this.heartbeat.start();
+    // a shard that joins (or a promoted replica that lacks some) takes up the cluster's registrations
+    await this.registrations?.adopt();
+  }
+
+  /** Leaves the cluster's gears servers: no heartbeat, no inbox; executions in flight are aborted by their shards. */
+  private async leave(): Promise<void> {
+    await this.heartbeat?.stop();
+    await this.mailbox?.stop();
+    this.heartbeat = this.mailbox = undefined;
   }
 
   /** Reads the topology from Redis again (RG.REFRESHCLUSTER, and every few seconds). */
   async refresh(): Promise<Topology> {
     const topology = parseClusterNodes(String(await this.redis.call('CLUSTER', 'NODES')));
-    if (topology.myRole === 'replica')
-      this.log.warn(
-        'the Redis this gears server is attached to became a replica; it serves no executions until promoted',
-      );
-    const served = this.me !== undefined;
+    const before = this.topology;
+    const tagBefore = this.me?.tag;
     this.topology = topology;
     await this.announce();
     // a primary that just got its first slots (it joined the cluster) takes up the cluster's registrations
-    if (!served && this.me && this.registrations) void this.registrations.adopt().catch(() => undefined);
+    if (tagBefore === undefined && this.me && this.registrations && this.engine.active)
+      void this.registrations.adopt().catch(() => undefined);
+    if (!before || layout(before) === layout(topology)) return topology;
+    // the cluster client learns of a failover or a resharding from MOVED too; this spares the first miss
+    this.cluster?.refreshSlotsCache();
+    // a resharding moved this shard's lowest slot: its own keys (stored registrations) go under the new tag
+    if (this.engine.active && this.me && this.me.tag !== tagBefore) void this.engine.refreshIdentity();
     return topology;
   }
 
@@ -242,7 +320,7 @@ export class GearsCluster {
         runId: runIds.get(s.id) ?? null,
         minSlot: lowestSlot(s),
         maxSlot: highestSlot(s),
-        pendingMessages: this.mailbox!.pendingTo(s.id),
+        pendingMessages: this.mailbox?.pendingTo(s.id) ?? 0,
         gearsAddress: addresses.get(s.id) ?? null,
       })),
     };
@@ -250,6 +328,7 @@ export class GearsCluster {
 
   /** RG.JSEXECUTE: in a cluster the source runs on every shard under one execution id. */
   async execute(source: string, options: ExecuteOptions = {}): Promise<ExecuteOutcome> {
+    if (this.standingBy) throw new GearsError(standbyRefusal(this.standingBy));
     if (!this.topology) return this.engine.execute(source, options);
     await this.engine.check(source, options);
     const { topology, runIds } = await this.served();
@@ -413,8 +492,8 @@ export class GearsCluster {
   async close(): Promise<void> {
     this.engine.registrations.distributor = undefined;
     clearInterval(this.timer);
-    await this.heartbeat?.stop();
-    await this.mailbox?.stop();
+    await this.looking;
+    await this.leave();
     this.cluster?.disconnect();
     this.redis.disconnect();
   }
@@ -433,10 +512,15 @@ export class GearsCluster {
     return { module: EXCHANGE_MODULE, setup, lowestSlot: lowestSlot(me) };
   }
 
-  private handle(message: Message): void {
+  private handle(message: Message, tag: string): void {
     switch (message.type) {
-      case 'run':
+      case 'run': {
+        // after a resharding this shard's inbox may be another shard's former one, which moved here with its
+        // slot: a run it holds for this shard under another tag was meant for someone else, long ago
+        const mine = message.plan.shards.find((s) => s.id === this.myId);
+        if (mine && mine.tag !== tag) return;
         return void this.runForPeer(message);
+      }
       case 'event':
         return void this.eventForPeer(message);
       case 'accepted':
@@ -608,4 +692,9 @@ export class GearsCluster {
       this.log.warn({ err: (err as Error).message }, `cannot send a ${message.type} message`);
     }
   }
+}
+
+/** Which primary serves which slots, as text, to see a change. */
+function layout(topology: Topology): string {
+  return topology.shards.map((s) => `${s.id}@${shardAddress(s)}:${s.slots.join(' ')}`).join(';');
 }

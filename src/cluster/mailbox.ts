@@ -5,6 +5,7 @@ import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../log/logger.js';
 import { inboxKey } from './keys.js';
 import type { Message } from './messages.js';
+import { sendWithRetries, type RetryPolicy } from './retry.js';
 import { describeShard, type Shard } from './topology.js';
 
 const INBOX_MAXLEN = 10_000;
@@ -12,6 +13,9 @@ const BLOCK_MS = 1000;
 
 export class Mailbox {
   private stopped = false;
+  /** Settles on stop(): a read queued on a connection that is reconnecting would never settle after disconnect(). */
+  private halt: (() => void) | undefined;
+  private readonly halted = new Promise<null>((resolve) => (this.halt = () => resolve(null)));
   private readonly pending = new Map<string, number>();
   private loop: Promise<void> | undefined;
 
@@ -21,8 +25,10 @@ export class Mailbox {
     private readonly cluster: Cluster,
     /** The tag of this shard's inbox; changes when the shard's lowest slot does. */
     private readonly tag: () => string | undefined,
-    private readonly retries: () => number,
-    private readonly onMessage: (message: Message) => void,
+    /** SendMsgRetries and ExecutionMaxIdleTime, read at each send. */
+    private readonly policy: () => RetryPolicy,
+    /** `tag`: the inbox it came through, which tells a message meant for this shard from a stale one. */
+    private readonly onMessage: (message: Message, tag: string) => void,
     private readonly log: Logger,
   ) {}
 
@@ -35,6 +41,7 @@ export class Mailbox {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.halt!();
     this.local.disconnect();
     await this.loop;
   }
@@ -44,22 +51,16 @@ export class Mailbox {
     return this.pending.get(shardId) ?? 0;
   }
 
-  /** Appends a message to a shard's inbox, trying again up to SendMsgRetries times. */
+  /** Appends a message to a shard's inbox, sending it up to SendMsgRetries times in all (src/cluster/retry.ts). */
   async send(shard: Shard, message: Message): Promise<void> {
     this.pending.set(shard.id, this.pendingTo(shard.id) + 1);
     try {
-      let last: unknown;
-      for (let attempt = 0; attempt <= this.retries(); attempt++) {
-        try {
+      await sendWithRetries(
+        this.policy(),
+        async () => {
           await this.cluster.xadd(inboxKey(shard.tag), 'MAXLEN', '~', INBOX_MAXLEN, '*', 'm', JSON.stringify(message));
-          return;
-        } catch (err) {
-          last = err;
-          await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
-        }
-      }
-      throw new Error(
-        `cannot reach ${describeShard(shard)} after ${this.retries() + 1} tries (SendMsgRetries): ${(last as Error).message}`,
+        },
+        (tries, last) => new Error(`cannot reach ${describeShard(shard)} after ${tries}: ${last.message}`),
       );
     } finally {
       this.pending.set(shard.id, this.pendingTo(shard.id) - 1);
@@ -70,7 +71,7 @@ export class Mailbox {
     while (!this.stopped) {
       const current = this.tag();
       if (current === undefined) {
-        await new Promise((r) => setTimeout(r, BLOCK_MS));
+        await this.pause();
         continue;
       }
       try {
@@ -79,19 +80,25 @@ export class Mailbox {
           last = '0-0';
           tag = current;
         }
-        const reply = (await this.local.xread('BLOCK', BLOCK_MS, 'STREAMS', inboxKey(tag), last)) as Array<
-          [string, Array<[string, string[]]>]
-        > | null;
+        const reply = (await Promise.race([
+          this.local.xread('BLOCK', BLOCK_MS, 'STREAMS', inboxKey(tag), last),
+          this.halted,
+        ])) as Array<[string, Array<[string, string[]]>]> | null;
+        if (this.stopped) return;
         for (const [id, fields] of reply?.[0][1] ?? []) {
           last = id;
-          this.deliver(fields[1]);
+          this.deliver(fields[1], tag);
         }
       } catch (err) {
         if (this.stopped) return;
         this.log.debug({ err: (err as Error).message }, 'reading the inbox failed; retrying');
-        await new Promise((r) => setTimeout(r, BLOCK_MS));
+        await this.pause();
       }
     }
+  }
+
+  private pause(): Promise<unknown> {
+    return Promise.race([new Promise((r) => setTimeout(r, BLOCK_MS).unref()), this.halted]);
   }
 
   /** The id of a stream's newest entry: reading on from it misses nothing, unlike re-reading from '$'. */
@@ -100,9 +107,9 @@ export class Mailbox {
     return newest[0]?.[0] ?? '0-0';
   }
 
-  private deliver(text: string): void {
+  private deliver(text: string, tag: string): void {
     try {
-      this.onMessage(JSON.parse(text) as Message);
+      this.onMessage(JSON.parse(text) as Message, tag);
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'dropped an inbox message that could not be handled');
     }

@@ -1,7 +1,14 @@
 import { getHeapStatistics } from 'node:v8';
 import { Redis } from 'ioredis';
 import { childLogger, type Logger } from '../log/logger.js';
-import { ClosedGearFunction, GearsBuilder, OpenGearFunction, toSource } from '../model/index.js';
+import {
+  ClosedGearFunction,
+  ExecutionResult,
+  GearsBuilder,
+  OpenGearFunction,
+  ParametrizedFunction,
+  toSource,
+} from '../model/index.js';
 import { createRuntime } from '../runtime/index.js';
 import { GearsConfig, type ConfigValue } from './config.js';
 import { GearsError } from './errors.js';
@@ -27,6 +34,11 @@ export interface EngineOptions {
   readonly logger?: Logger;
   /** Where REQUIREMENTS are installed (default ~/.gearbox/requirements, or GEARBOX_REQUIREMENTS_DIR). */
   readonly requirementsDir?: string;
+  /**
+   * Beside a replica, as a stand-by (`gearbox serve --standby`): the stored registrations are not
+   * restored until `takeOver()`, since the replica's primary has a gears server firing them.
+   */
+  readonly standby?: boolean;
 }
 
 export interface ExecuteOptions {
@@ -60,6 +72,25 @@ export interface DistributedRun {
    */
   readonly registrationIds?: (count: number) => Promise<readonly string[]>;
 }
+
+/** Engine.run's options: RG.JSEXECUTE's, closed (a misspelt one does not compile). */
+export interface RunOptions<U extends boolean | undefined = boolean | undefined> extends Omit<
+  ExecuteOptions,
+  'unblocking' | 'distributed'
+> {
+  /** Answer the execution id at once (for getresults) instead of the results. */
+  readonly unblocking?: U;
+}
+
+/**
+ * What Engine.run answers, as the client's jsexecute does: the typed results (empty for a
+ * registration), or the execution id when `unblocking` is true (either, when that is not known).
+ */
+export type RunReply<T, U extends boolean | undefined> = [U] extends [true]
+  ? string
+  : [U] extends [false | undefined]
+    ? ExecutionResult<T>
+    : string | ExecutionResult<T>;
 
 export type ExecuteOutcome =
   | { readonly kind: 'results'; readonly results: unknown[]; readonly errors: string[] }
@@ -98,8 +129,10 @@ export class Engine {
   private sequence = 0;
   private readonly abortReasons = new Map<string, string>();
   private peakHeap = 0;
+  private standingBy: boolean;
 
   private constructor(private readonly options: EngineOptions) {
+    this.standingBy = options.standby === true;
     this.config = new GearsConfig(options.config);
     this.executions = new Executions(() => this.config.get('MaxExecutions'));
     this.requirements = new Requirements(options.requirementsDir);
@@ -148,10 +181,37 @@ export class Engine {
       engine.redis.once('ready', () => void engine.refreshIdentity());
     }
     engine.startPool();
+    if (options.standby) return engine;
     // registrations stored by an earlier gears server on this Redis come back with their ids
     if (engine.redis.status === 'ready') await engine.registrations.restore();
     else engine.redis.once('ready', () => void engine.registrations.restore());
     return engine;
+  }
+
+  /**
+   * This engine's Redis was promoted from replica to primary: the shard's identity (its hash tag) is
+   * read again, and the registrations its former primary's gears server stored, which replicated
+   * here, are restored with their ids and go on from the stream positions kept in Redis.
+   */
+  async takeOver(): Promise<void> {
+    this.standingBy = false;
+    await this.refreshIdentity();
+    await this.registrations.restore();
+  }
+
+  /** Whether the registrations are live: false while standing by (from the start or after `standDown()`). */
+  get active(): boolean {
+    return !this.standingBy;
+  }
+
+  /**
+   * This engine's Redis became a replica: its registrations stop taking events (the promoted
+   * replica's gears server fires them now); what is stored in Redis, and the stream consumer
+   * groups, stay for that server.
+   */
+  standDown(): void {
+    this.standingBy = true;
+    this.registrations.standDown();
   }
 
   get shardId(): string {
@@ -235,18 +295,27 @@ export class Engine {
   }
 
   /**
-   * Embedded mode's way to run a GearFunction built in the application (an immutable function or a
-   * GB builder): it travels as source, as it would to a gears server, so a callback capturing an
-   * outer variable is refused here too. An open function is closed with a plain run().
+   * Embedded mode's way to run a GearFunction built in the application (an immutable function, a
+   * GB builder or a withParams function): it travels as source, as it would to a gears server, so a
+   * callback capturing an outer variable is refused here too. An open function is closed with a
+   * plain run(), so its records arrive as strings (convertToStr). The function's requirements are
+   * installed first. Results are typed as the client's `gears.jsexecute(fn)` types them.
    */
-  async run(
-    fn: ClosedGearFunction<any> | OpenGearFunction<any> | GearsBuilder<any>,
-    options: ExecuteOptions = {},
-  ): Promise<ExecuteOutcome> {
-    const open = fn instanceof GearsBuilder ? fn.gearfunction : fn;
-    const closed = open instanceof OpenGearFunction ? open.run() : open;
-    if (!(closed instanceof ClosedGearFunction)) throw new GearsError('Engine.run takes a GearFunction object');
-    return this.execute(toSource(closed), options);
+  async run<U extends boolean | undefined = undefined>(
+    fn: OpenGearFunction<any, any> | GearsBuilder<any, any>,
+    options?: RunOptions<U>,
+  ): Promise<RunReply<string, U>>;
+  async run<T, U extends boolean | undefined = undefined>(
+    fn: ClosedGearFunction<T> | ParametrizedFunction<T>,
+    options?: RunOptions<U>,
+  ): Promise<RunReply<T, U>>;
+  async run(fn: unknown, options: RunOptions = {}): Promise<string | ExecutionResult<unknown>> {
+    const { source, requirements } = runnable(fn);
+    const specs = [...new Set([...requirements, ...(options.requirements ?? [])])];
+    const outcome = await this.execute(source, { ...options, requirements: specs });
+    if (outcome.kind === 'id') return outcome.id;
+    if (outcome.kind === 'registered') return new ExecutionResult([]);
+    return new ExecutionResult(outcome.results, outcome.errors);
   }
 
   /** Refuses what cannot run (a source that does not parse, no Redis, a full queue, a bad session) before anything does. */
@@ -341,11 +410,17 @@ export class Engine {
     this.pool.onRespawn = (thread) => this.registrations.respawned(thread);
   }
 
-  private async refreshIdentity(): Promise<void> {
+  /**
+   * Reads the shard's identity again: after a promotion, or a resharding that moved the shard's lowest
+   * slot (its hash tag, under which its own keys live, changes then; the stored registrations are
+   * written under the new tag within a second, src/engine/registrations/store.ts).
+   */
+  async refreshIdentity(): Promise<void> {
     try {
       const identity = await readIdentity(this.redis);
-      if (identity.shardId === this.identity.shardId) return;
-      this.identity = identity;
+      const same = identity.shardId === this.identity.shardId;
+      this.identity = identity; // the key tag changes when a replica is promoted, the shard id does not
+      if (same) return;
       await this.pool.close();
       this.startPool();
       for (let thread = 0; thread < this.pool.size; thread++) this.registrations.respawned(thread);
@@ -363,4 +438,17 @@ export class Engine {
           'retry later, or raise it with RG.CONFIGSET MaxQueuedExecutions',
       );
   }
+}
+
+/** The source and requirements of a GearFunction object; an open one is closed with run(). */
+function runnable(fn: unknown): { source: string; requirements: readonly string[] } {
+  if (fn instanceof ParametrizedFunction) return { source: fn.toSource(), requirements: fn.requirements };
+  const open = fn instanceof GearsBuilder ? fn.gearfunction : fn;
+  const closed = open instanceof OpenGearFunction ? (open.run() as unknown) : open;
+  if (!(closed instanceof ClosedGearFunction)) {
+    throw new GearsError(
+      'Engine.run takes a GearFunction object (KeysReader()..., GB(...), withParams(...)); for source text use Engine.execute',
+    );
+  }
+  return { source: toSource(closed), requirements: closed.requirements };
 }

@@ -33,17 +33,16 @@ export class Execution {
   /** Ended by an error of the source or the thread rather than by running to its end. */
   failed = false;
   readonly createdAt = Date.now();
-  private readonly settled: Promise<void>;
-  private settle!: () => void;
+  /** Made when someone waits (a registration's executions, finished when listed, mostly never are). */
+  private settled?: Promise<void>;
+  private settle?: () => void;
 
   constructor(
     readonly id: string,
     /** Blocking executions are listed only while they run, as RedisGears does not keep them. */
     readonly listed: boolean,
     readonly registered = false,
-  ) {
-    this.settled = new Promise((resolve) => (this.settle = resolve));
-  }
+  ) {}
 
   get finished(): boolean {
     return this.status === 'done' || this.status === 'aborted';
@@ -51,7 +50,8 @@ export class Execution {
 
   /** Resolves when the execution is done or aborted. */
   whenFinished(): Promise<void> {
-    return this.settled;
+    if (this.finished) return Promise.resolve();
+    return (this.settled ??= new Promise((resolve) => (this.settle = resolve)));
   }
 
   start(steps: StepInfo[]): void {
@@ -115,6 +115,6 @@ export class Execution {
     if (this.finished) return;
     this.status = status;
     this.totalMs ||= Date.now() - this.createdAt;
-    this.settle();
+    this.settle?.();
   }
 }

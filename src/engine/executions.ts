@@ -13,7 +13,7 @@ export class Executions {
     this.byId.set(execution.id, execution);
     this.trim();
     // running executions may hold the list above the cap; each one that finishes brings it back down
-    void execution.whenFinished().then(() => this.trim());
+    if (!execution.finished) void execution.whenFinished().then(() => this.trim());
   }
 
   get(id: string): Execution | undefined {

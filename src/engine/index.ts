@@ -1,4 +1,12 @@
-export { Engine, type DistributedRun, type EngineOptions, type ExecuteOptions, type ExecuteOutcome } from './engine.js';
+export {
+  Engine,
+  type DistributedRun,
+  type EngineOptions,
+  type ExecuteOptions,
+  type ExecuteOutcome,
+  type RunOptions,
+  type RunReply,
+} from './engine.js';
 export { GearsConfig, DEFAULT_CONFIG, ConfigError, type ConfigValue, type BuiltinConfig } from './config.js';
 export { ExecutionAbortedError, GearsError } from './errors.js';
 export { Execution, type ExecutionStatus, type ExecutionSummary } from './execution.js';

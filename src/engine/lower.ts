@@ -141,8 +141,13 @@ export function lower(steps: readonly Step[]): Primitive[] {
  * A run's primitives. Spread over shards, run() collects the results to the originating shard
  * unless told `collect: false` (RedisGears appends the same collect step).
  */
-export function lowerRun(plan: Plan, distributed: boolean): Primitive[] {
-  const primitives = lower(plan.steps);
-  if (distributed && plan.action?.options?.collect !== false) primitives.push({ kind: 'collect', from: 'run' });
-  return primitives;
+export function lowerRun(plan: Plan, distributed: boolean): readonly Primitive[] {
+  let local = lowered.get(plan);
+  if (!local) lowered.set(plan, (local = lower(plan.steps)));
+  if (distributed && plan.action?.options?.collect !== false) return [...local, { kind: 'collect', from: 'run' }];
+  return local;
 }
+
+// A registration's plan runs once per event: lowered once (primitives are data; operators, which hold
+// a run's state, are made per run).
+const lowered = new WeakMap<Plan, Primitive[]>();

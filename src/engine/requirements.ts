@@ -47,13 +47,38 @@ export class Requirements {
     try {
       await run('npm', ['install', '--no-audit', '--no-fund', '--prefix', this.dir, ...specs], { timeout: 300_000 });
     } catch (err) {
-      const detail = String((err as { stderr?: string }).stderr ?? (err as Error).message)
-        .trim()
-        .split('\n')
-        .slice(-3)
-        .join(' ');
-      throw new GearsError(`Could not satisfy requirements ${specs.join(', ')}: npm install failed (${detail})`);
+      const detail = npmMessage(String((err as { stderr?: string }).stderr ?? ''), (err as Error).message);
+      throw new GearsError(
+        `Could not satisfy requirements ${specs.join(', ')}: npm install failed: ${detail}; ` +
+          'check the package names and versions (npm view <name> versions)',
+      );
     }
     for (const spec of specs) this.known.get(spec)!.installed = true;
   }
+}
+
+// npm's boilerplate: where its log went, and the advice of every 404 to try a tarball instead.
+const NPM_NOISE = [
+  /complete log of this run/i,
+  /^Log files were not written/i,
+  /^Note that you can also install/i,
+  /^tarball, folder, http url/i,
+];
+
+/**
+ * What npm said went wrong, without its decoration: the `npm error` / `npm ERR!` prefixes and status
+ * codes, its warnings, the log file line, and repeated lines, joined into one sentence.
+ */
+export function npmMessage(stderr: string, fallback: string): string {
+  const lines: string[] = [];
+  for (const raw of stderr.split('\n')) {
+    if (/^npm (warn|WARN|notice)/.test(raw)) continue;
+    const line = raw
+      .replace(/^npm (error|ERR!)\s*/, '')
+      .replace(/^(\d{3}|code \S+)\s*/, '')
+      .trim();
+    if (line === '' || NPM_NOISE.some((noise) => noise.test(line)) || lines.includes(line)) continue;
+    lines.push(line.replace(/\.$/, ''));
+  }
+  return lines.length > 0 ? lines.join('; ') : fallback.split('\n')[0]!;
 }

@@ -94,29 +94,31 @@ export async function runPlan(plan: Plan, deps: RunDeps): Promise<RunReport> {
   let readMs = 0;
   let lastProgress = started;
   try {
-    const iterator = (
-      deps.records
-        ? once(deps.records)
-        : reader({
-            redis: deps.redis,
-            shardId: deps.shardId,
-            arg,
-            options,
-            clusterMode: deps.clusterMode === true,
-          })
-    )[Symbol.asyncIterator]();
-    for (;;) {
-      if (signal?.aborted) break;
-      const t = performance.now();
-      const next = await iterator.next();
-      readMs += performance.now() - t;
-      if (next.done) break;
-      recordsRead += next.value.length;
-      if (deps.onProgress && t - lastProgress > PROGRESS_EVERY_MS) {
-        lastProgress = t;
-        deps.onProgress(recordsRead);
+    if (deps.records) {
+      // an event's records: no reader to pull from (this runs once per event, so it stays lean)
+      recordsRead = deps.records.length;
+      await through(deps.records, 0);
+    } else {
+      const iterator = reader({
+        redis: deps.redis,
+        shardId: deps.shardId,
+        arg,
+        options,
+        clusterMode: deps.clusterMode === true,
+      })[Symbol.asyncIterator]();
+      for (;;) {
+        if (signal?.aborted) break;
+        const t = performance.now();
+        const next = await iterator.next();
+        readMs += performance.now() - t;
+        if (next.done) break;
+        recordsRead += next.value.length;
+        if (deps.onProgress && t - lastProgress > PROGRESS_EVERY_MS) {
+          lastProgress = t;
+          deps.onProgress(recordsRead);
+        }
+        await through(next.value, 0);
       }
-      await through(next.value, 0);
     }
   } catch (err) {
     if (err instanceof ExecutionAbortedError) throw err;
@@ -126,6 +128,7 @@ export async function runPlan(plan: Plan, deps: RunDeps): Promise<RunReport> {
   signal?.removeEventListener('abort', interrupt);
   if (signal?.aborted) interrupt();
   const convert = options.convertToStr !== false;
+  const moved = exchange.stats?.();
   return {
     results: interrupted !== undefined || deps.discardResults ? [] : convert ? results.map(toResult) : results,
     errors: errors.messages,
@@ -134,13 +137,9 @@ export async function runPlan(plan: Plan, deps: RunDeps): Promise<RunReport> {
     readMs,
     totalMs: performance.now() - started,
     steps,
-    recordsMoved: exchange.stats?.().recordsMoved ?? 0,
-    bytesMoved: exchange.stats?.().bytesMoved ?? 0,
+    recordsMoved: moved?.recordsMoved ?? 0,
+    bytesMoved: moved?.bytesMoved ?? 0,
   };
-}
-
-async function* once(batch: Batch): AsyncGenerator<Batch> {
-  yield batch;
 }
 
 /** Flushes stateful operators in order; what operator i emits at the end flows through i+1 onwards. */

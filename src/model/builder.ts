@@ -1,16 +1,8 @@
 // GearsBuilder / GB with RedisGears' mutable behaviour: each operation changes the builder and
 // returns it, so `gb = GB(); gb.map(f); gb.run()` works as in RedisGears. Internally it swaps an
 // immutable OpenGearFunction (RedGrease's `gearfunction` property), so both share one set of operations.
-import type {
-  ActionArg,
-  OnTarget,
-  RegisterCallOptions,
-  RunCallOptions,
-  TypedRunOptions,
-  WireRecord,
-} from './action.js';
-import type { ExecutionResult } from './result.js';
-import { initialState, OpenGearFunction, type CloseResult, type OnClose, type ReturnsClosed } from './gear-function.js';
+import type { ActionArg, RegisterCallOptions, RunCallOptions } from './action.js';
+import { initialState, OpenGearFunction, type OnClose, type ReturnsClosed } from './gear-function.js';
 import { Operations } from './operations.js';
 import type { Plan, ReaderAlias, Step } from './plan.js';
 import { readerName } from './readers.js';
@@ -38,24 +30,17 @@ class GearsBuilderImpl<T, R> extends Operations<T, R, 'builder'> {
     return this as unknown as GearsBuilder<U, R>;
   }
 
-  run(options: TypedRunOptions & OnTarget): Promise<ExecutionResult<WireRecord<T, true>>>;
-  run(options: RunCallOptions & OnTarget): Promise<ExecutionResult<WireRecord<T, false>>>;
-  run(arg: ActionArg | undefined, options: TypedRunOptions & OnTarget): Promise<ExecutionResult<WireRecord<T, true>>>;
-  run(arg: ActionArg | undefined, options: RunCallOptions & OnTarget): Promise<ExecutionResult<WireRecord<T, false>>>;
-  run(options: TypedRunOptions): CloseResult<WireRecord<T, true>, R>;
-  run(options?: RunCallOptions): CloseResult<WireRecord<T, false>, R>;
-  run(arg: ActionArg | undefined, options: TypedRunOptions): CloseResult<WireRecord<T, true>, R>;
-  run(arg: ActionArg | undefined, options?: RunCallOptions): CloseResult<WireRecord<T, false>, R>;
-  run(first?: unknown, second?: unknown): any {
-    return this.#fn.run(first as ActionArg, second as RunCallOptions);
-  }
-
-  register(options: RegisterCallOptions & OnTarget): Promise<ExecutionResult<never>>;
-  register(prefix: string | undefined, options: RegisterCallOptions & OnTarget): Promise<ExecutionResult<never>>;
-  register(options?: RegisterCallOptions): CloseResult<T, R>;
-  register(prefix: string | undefined, options?: RegisterCallOptions): CloseResult<T, R>;
-  register(first?: unknown, second?: unknown): any {
-    return this.#fn.register(first as string, second as RegisterCallOptions);
+  // run and register take OpenGearFunction's overloads (one list, in gear-function.ts): the builder
+  // closes the function it holds
+  declare run: OpenGearFunction<T, R>['run'];
+  declare register: OpenGearFunction<T, R>['register'];
+  static {
+    this.prototype.run = function (this: GearsBuilderImpl<unknown, unknown>, first?: unknown, second?: unknown) {
+      return this.#fn.run(first as ActionArg, second as RunCallOptions);
+    } as never;
+    this.prototype.register = function (this: GearsBuilderImpl<unknown, unknown>, first?: unknown, second?: unknown) {
+      return this.#fn.register(first as string, second as RegisterCallOptions);
+    } as never;
   }
 }
 

@@ -1,7 +1,5 @@
 // gearbox/model: build gear functions (immutable GearFunction objects or RedisGears' mutable GB),
 // get their plans, and turn them into the source the gears server runs.
-import { createReaders } from './readers.js';
-
 export * from './plan.js';
 export type * from './types.js';
 export type {
@@ -32,7 +30,8 @@ export {
   type ReturnsClosed,
 } from './gear-function.js';
 export { OPERATION_ALIASES, Operations, type ChainKind, type ChainKinds } from './operations.js';
-export { createGearsBuilder, GB, GearsBuilder, type GearsBuilderFactory } from './builder.js';
+export { createGearsBuilder, type GearsBuilderFactory } from './builder.js';
+export * from './app-builders.js';
 export {
   createReaders,
   readerName,
@@ -47,13 +46,3 @@ export { callbackSource, withSource } from './callback-source.js';
 export { assertNoCaptures, findCaptures, normalizeRuntimeImports, RUNTIME_GLOBALS } from './captures.js';
 export { ParametrizedFunction, withParams, type ParamValue } from './params.js';
 export { planSource, toSource } from './source.js';
-
-export const {
-  KeysReader,
-  KeysOnlyReader,
-  StreamReader,
-  JavaScriptReader,
-  PythonReader,
-  ShardsIDReader,
-  CommandReader,
-} = createReaders();

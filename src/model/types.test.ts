@@ -6,9 +6,7 @@ import { createGearsBuilder, GB, type GearsBuilder } from './builder.js';
 import type { ClosedGearFunction, OpenGearFunction } from './gear-function.js';
 import type { GroupRecord, KeysRecord, StreamRecord } from './plan.js';
 import { createReaders } from './readers.js';
-
-/** Exact type equality (not mere assignability). */
-type Equals<A, B> = (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
+import { exactly, type Equals } from '../../test/support/types.js';
 
 interface Chain {
   map: (...args: any[]) => unknown;
@@ -20,11 +18,6 @@ type RecordsOf<F extends Chain> = Parameters<Parameters<F['map']>[0]>[0];
 const yields =
   <Expected>() =>
   <F extends Chain>(_chain: F, _proof: Equals<RecordsOf<F>, Expected>) =>
-    undefined;
-/** `exactly<T>()(value, true)` compiles only if the value's type is exactly T. */
-const exactly =
-  <Expected>() =>
-  <V>(_value: V, _proof: Equals<V, Expected>) =>
     undefined;
 
 const { KeysReader, KeysOnlyReader, StreamReader, JavaScriptReader, ShardsIDReader, CommandReader } = createReaders();

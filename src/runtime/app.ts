@@ -28,14 +28,4 @@ export const cmd: Runtime['cmd'] = new Proxy({} as Runtime['cmd'], {
 });
 
 // The builder and the readers are the model's own: in the application they build GearFunction objects.
-export {
-  GB,
-  GearsBuilder,
-  KeysReader,
-  KeysOnlyReader,
-  StreamReader,
-  JavaScriptReader,
-  PythonReader,
-  ShardsIDReader,
-  CommandReader,
-} from '../model/index.js';
+export * from '../model/app-builders.js';

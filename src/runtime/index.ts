@@ -6,22 +6,4 @@ export type { Execute } from './execute.js';
 export type { ConfigSnapshot } from './config.js';
 export type { LogSink, GearsLogLevel } from './log.js';
 export { tagForSlot } from './hashtag.js';
-export {
-  execute,
-  cmd,
-  atomic,
-  hashtag,
-  hashtag3,
-  log,
-  configGet,
-  gearsConfigGet,
-  GB,
-  GearsBuilder,
-  KeysReader,
-  KeysOnlyReader,
-  StreamReader,
-  JavaScriptReader,
-  PythonReader,
-  ShardsIDReader,
-  CommandReader,
-} from './app.js';
+export * from './app.js';

@@ -388,11 +388,13 @@ describe('embedded mode runs GearFunction objects built in the application', () 
       )
       .run();
     assert.deepEqual(await engine.execute(toSource(fn)), { kind: 'results', results: ['49500000'], errors: [] });
-    assert.deepEqual(await engine.run(fn), { kind: 'results', results: ['49500000'], errors: [] });
+    const result = await engine.run(fn);
+    assert.equal(result.value, '49500000');
+    assert.deepEqual(result.errors, []);
     const open = GB('KeysReader', 'k:1*')
       .map((r) => r.key)
       .sort();
-    const outcome = (await engine.run(open)) as { results: unknown[] };
+    const outcome = await engine.run(open);
     assert.deepEqual(outcome.results, [
       'k:1',
       'k:10',
@@ -407,7 +409,7 @@ describe('embedded mode runs GearFunction objects built in the application', () 
       'k:19',
     ]);
     const unblocking = await engine.run(fn, { unblocking: true });
-    assert.equal(unblocking.kind, 'id');
+    assert.equal(typeof unblocking, 'string');
   });
 
   test('a callback that captures an outer variable is refused before it runs', async () => {

@@ -14,7 +14,7 @@ import type {
   RequirementInfo,
   ShardInfo,
 } from './types.js';
-import { fields, flag, list, num, optionalText, text } from './values.js';
+import { fields, flag, list, listOf, num, optionalText, record, text } from './values.js';
 
 const EXEC_ID = /^([0-9a-f]{40})-(\d+)$/i;
 
@@ -31,16 +31,11 @@ export function parseResults<T>(reply: unknown): ExecutionResult<T> {
   return new ExecutionResult<T>(list(results) as T[], list(errors).map(text));
 }
 
-export function parseExecutions(reply: unknown): ExecutionInfo[] {
-  return list(reply).map((entry) => {
-    const f = fields(entry);
-    return {
-      executionId: parseExecID(f.executionId),
-      status: text(f.status) as ExecutionStatus,
-      registered: flag(f.registered),
-    };
-  });
-}
+const status = (value: unknown) => text(value) as ExecutionStatus;
+
+export const parseExecutions: (reply: unknown) => ExecutionInfo[] = listOf(
+  record({ executionId: parseExecID, status, registered: flag }),
+);
 
 /**
  * RedisGears writes PD as a Python dict's text (`{'sessionName':'x', 'linkedTo': primary, ...}`);
@@ -70,53 +65,46 @@ function deep(value: unknown): unknown {
   return value;
 }
 
-function parseRegData(reply: unknown): RegData {
-  const f = fields(reply);
-  return {
-    mode: text(f.mode),
-    numTriggered: num(f.numTriggered),
-    numSuccess: num(f.numSuccess),
-    numFailures: num(f.numFailures),
-    numAborted: num(f.numAborted),
-    lastError: optionalText(f.lastError),
-    args: (deep(f.args ?? []) ?? {}) as Record<string, unknown>,
-    status: optionalText(f.status),
-  };
-}
+const parseRegData: (reply: unknown) => RegData = record({
+  mode: text,
+  numTriggered: num,
+  numSuccess: num,
+  numFailures: num,
+  numAborted: num,
+  lastError: optionalText,
+  args: (value: unknown) => (deep(value ?? []) ?? {}) as Record<string, unknown>,
+  status: optionalText,
+});
 
-export function parseRegistrations(reply: unknown): Registration[] {
-  return list(reply).map((entry) => {
-    const f = fields(entry);
-    return {
-      id: parseExecID(f.id),
-      reader: text(f.reader),
-      desc: optionalText(f.desc),
-      RegistrationData: parseRegData(f.RegistrationData),
-      PD: parsePD(f.PD),
-      ExecutionThreadPool: optionalText(f.ExecutionThreadPool),
-    };
-  });
-}
+export const parseRegistrations: (reply: unknown) => Registration[] = listOf(
+  record({
+    id: parseExecID,
+    reader: text,
+    desc: optionalText,
+    RegistrationData: parseRegData,
+    PD: parsePD,
+    ExecutionThreadPool: optionalText,
+  }),
+);
 
-function parseStep(reply: unknown): ExecutionStep {
-  const f = fields(reply);
-  return { type: text(f.type), duration: num(f.duration), name: text(f.name), arg: text(f.arg ?? '') };
-}
+const parseStep: (reply: unknown) => ExecutionStep = record({
+  type: text,
+  duration: num,
+  name: text,
+  arg: (value: unknown) => text(value ?? ''),
+});
 
-function parsePlan(reply: unknown): ExecutionPlan {
-  const f = fields(reply);
-  return {
-    status: text(f.status) as ExecutionStatus,
-    shards_received: num(f.shards_received),
-    shards_completed: num(f.shards_completed),
-    results: num(f.results),
-    errors: Array.isArray(f.errors) ? f.errors.map(text) : [],
-    total_duration: num(f.total_duration),
-    read_duration: num(f.read_duration),
-    steps: list(f.steps).map(parseStep),
-    records_read: num(f.records_read),
-  };
-}
+const parsePlan: (reply: unknown) => ExecutionPlan = record({
+  status,
+  shards_received: num,
+  shards_completed: num,
+  results: num,
+  errors: (value: unknown) => (Array.isArray(value) ? value.map(text) : []),
+  total_duration: num,
+  read_duration: num,
+  steps: listOf(parseStep),
+  records_read: num,
+});
 
 /** RG.GETEXECUTION: shard id -> that shard's plan. */
 export function parseExecutionPlans(reply: unknown): Record<string, ExecutionPlan> {
@@ -128,20 +116,17 @@ export function parseExecutionPlans(reply: unknown): Record<string, ExecutionPla
   return plans;
 }
 
-function parseShard(reply: unknown): ShardInfo {
-  const f = fields(reply);
-  return {
-    id: text(f.id),
-    ip: text(f.ip),
-    port: num(f.port),
-    unixSocket: optionalText(f.unixSocket),
-    runid: text(f.runid),
-    minHslot: num(f.minHslot),
-    maxHslot: num(f.maxHslot),
-    pendingMessages: num(f.pendingMessages),
-    gearsAddress: optionalText(f.gearsAddress),
-  };
-}
+const parseShard: (reply: unknown) => ShardInfo = record({
+  id: text,
+  ip: text,
+  port: num,
+  unixSocket: optionalText,
+  runid: text,
+  minHslot: num,
+  maxHslot: num,
+  pendingMessages: num,
+  gearsAddress: optionalText,
+});
 
 /** RG.INFOCLUSTER: null outside a cluster (the server answers 'no cluster mode'). */
 export function parseClusterInfo(reply: unknown): ClusterInfo | null {
@@ -152,25 +137,19 @@ export function parseClusterInfo(reply: unknown): ClusterInfo | null {
   return { my_id: text(f.MyId), my_run_id: text(f.MyRunId ?? ''), shards: list(shards).map(parseShard) };
 }
 
-export function parseStats(reply: unknown): JsStats {
-  const f = fields(reply);
-  return {
-    TotalAllocated: num(f.TotalAllocated),
-    PeakAllocated: num(f.PeakAllocated),
-    CurrAllocated: num(f.CurrAllocated),
-  };
-}
+export const parseStats: (reply: unknown) => JsStats = record({
+  TotalAllocated: num,
+  PeakAllocated: num,
+  CurrAllocated: num,
+});
 
-export function parseRequirements(reply: unknown): RequirementInfo[] {
-  return list(reply).map((entry) => {
-    const f = fields(entry);
-    return {
-      GearReqVersion: num(f.GearReqVersion),
-      Name: text(f.Name),
-      IsDownloaded: flag(f.IsDownloaded),
-      IsInstalled: flag(f.IsInstalled),
-      CompiledOs: text(f.CompiledOs),
-      Wheels: list(f.Wheels).map(text),
-    };
-  });
-}
+export const parseRequirements: (reply: unknown) => RequirementInfo[] = listOf(
+  record({
+    GearReqVersion: num,
+    Name: text,
+    IsDownloaded: flag,
+    IsInstalled: flag,
+    CompiledOs: text,
+    Wheels: listOf(text),
+  }),
+);

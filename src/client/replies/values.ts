@@ -37,3 +37,28 @@ export function flag(value: unknown): boolean {
   const t = text(value).toLowerCase();
   return t === '1' || t === 'yes' || t === 'true';
 }
+
+/** A field's reader: turns the reply's value of that field into the object's. */
+export type FieldReader = (value: unknown) => unknown;
+
+/**
+ * A parser of field/value replies into objects with exactly the schema's keys, each read from the
+ * field of the same name by its reader (`record({ port: num, ip: text })`).
+ */
+export function record<S extends Readonly<Record<string, FieldReader>>>(
+  schema: S,
+): (reply: unknown) => { readonly [K in keyof S]: ReturnType<S[K]> } {
+  const entries = Object.entries(schema);
+  return (reply) => {
+    const f = fields(reply);
+    return Object.fromEntries(entries.map(([name, read]) => [name, read(f[name])])) as {
+      readonly [K in keyof S]: ReturnType<S[K]>;
+    };
+  };
+}
+
+/** A reader of a list field whose items `item` reads. */
+export const listOf =
+  <T>(item: (value: unknown) => T) =>
+  (value: unknown): T[] =>
+    list(value).map(item);

@@ -8,7 +8,10 @@ import type { Registration } from './registration.js';
 export interface EventSource {
   /** A registration of this reader is installed; resolves once its events flow. */
   added(registration: Registration): void | Promise<void>;
-  /** The registration is gone (unregistered, or replaced by an UPGRADE). */
-  removed(registration: Registration): void;
+  /**
+   * The registration is gone: unregistered or replaced by an UPGRADE (`forGood`), or stood down
+   * because the shard's Redis became a replica (not `forGood`: what it keeps in Redis stays).
+   */
+  removed(registration: Registration, forGood: boolean): void;
   close(): void;
 }

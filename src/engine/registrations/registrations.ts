@@ -200,13 +200,27 @@ export class Registrations {
   }
 
   /**
+   * The shard's Redis became a replica: every registration stops taking events, without being
+   * unregistered. The stored sessions and stream consumer groups stay in Redis for the gears server
+   * that takes over, and `restore()` brings them back here if this Redis is promoted again.
+   */
+  standDown(): void {
+    this.store.close();
+    const regs = this.registry.allSessions().flatMap((s) => [...s.registrations]);
+    for (const reg of regs) this.registry.remove(reg);
+    this.retire(regs, false);
+  }
+
+  /**
    * Installs the sessions another shard of the cluster stores that this one lacks (a shard that
    * joined later, or whose stored registrations were lost), with the same ids. Returns their names.
    */
   async adopt(stored: readonly StoredSession[]): Promise<string[]> {
     const adopted: string[] = [];
     for (const session of stored) {
-      if (this.registry.session(session.name)) continue;
+      // each shard names an unnamed session itself, but the ids are the cluster's: a session whose ids are
+      // already here (restored from this shard's own store, say) is the same registration under another name
+      if (this.registry.session(session.name) || session.ids.some((id) => this.registry.get(id))) continue;
       if (await this.restoreSession(session)) adopted.push(session.name);
     }
     return adopted;
@@ -267,7 +281,12 @@ export class Registrations {
   /** RG.TRIGGER: runs the trigger's function on `[trigger, ...args]` and answers with its outcome. */
   async trigger(name: string, args: readonly string[]): Promise<TriggerOutcome> {
     const reg = this.registry.trigger(name);
-    if (!reg) throw new GearsError(`ERR subcommand not found: no registration answers trigger '${name}'`);
+    if (!reg) {
+      throw new GearsError(
+        `ERR subcommand not found: no registration answers trigger '${name}'; register one with ` +
+          `register({ trigger: '${name}' }) or command() (RG.DUMPREGISTRATIONS lists the registrations)`,
+      );
+    }
     if (reg.paused) throw new GearsError(`ERR trigger '${name}' is paused (RG.UNPAUSEREGISTRATIONS ${reg.id})`);
     let outcome: EventOutcome;
     try {
@@ -326,9 +345,12 @@ export class Registrations {
     for (const source of new Set(Object.values(this.sources))) source.close();
   }
 
-  /** Registrations that no longer take events: sources forget them, their thread forgets them once drained. */
-  private retire(regs: readonly Registration[]): void {
-    for (const reg of regs) this.sources[reg.reader]?.removed(reg);
+  /**
+   * Registrations that no longer take events: sources forget them, their thread forgets them once
+   * drained. `forGood` false keeps what they left in Redis (stream consumer groups) for a successor.
+   */
+  private retire(regs: readonly Registration[], forGood = true): void {
+    for (const reg of regs) this.sources[reg.reader]?.removed(reg, forGood);
     const sessions = new Map(regs.map((r) => [r.session.key, r.session]));
     void Promise.all(regs.map((r) => r.queue.settled())).then(() => {
       for (const reg of regs) this.listed.forget(reg.id);

@@ -72,6 +72,7 @@ export class RegistrationStore {
 
   /** Writes `live()` back whenever the key is gone while sessions exist (FLUSHALL, a DEL, a new empty Redis). */
   watch(live: () => readonly Session[]): void {
+    this.close(); // restored again after a stand-by took over: one watch
     this.timer = setInterval(() => {
       const sessions = live();
       if (sessions.length === 0 || this.redis.status !== 'ready') return;
@@ -92,6 +93,7 @@ export class RegistrationStore {
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
+    this.timer = null;
   }
 
   private write(op: () => Promise<unknown>, name: string): void {

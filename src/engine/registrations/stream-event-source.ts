@@ -40,13 +40,14 @@ export class StreamEventSource implements EventSource {
     await consumer.start(await this.streams(reg.plan.arg ?? '*'));
   }
 
-  removed(reg: Registration): void {
+  removed(reg: Registration, forGood: boolean): void {
     const consumer = this.consumers.get(reg.id);
     if (!consumer) return;
     this.consumers.delete(reg.id);
     const handedOver = [...this.consumers.values()].some((c) => c.group === consumer.group);
-    // unregistered for good: its consumer groups go too, or they would hold back trimming for ever
-    void consumer.stop().then(() => (handedOver ? undefined : consumer.destroyGroups()));
+    // unregistered for good: its consumer groups go too, or they would hold back trimming for ever; a
+    // stood-down one leaves them, with their positions, to the gears server of the promoted replica
+    void consumer.stop().then(() => (handedOver || !forGood ? undefined : consumer.destroyGroups()));
   }
 
   close(): void {

@@ -28,16 +28,33 @@ export function overCapMessage(capMb: number, used?: MemoryUse): string {
 /**
  * Checks the thread's memory while an execution runs (between its awaits: a loop that never yields
  * is stopped by the heap limit or RG.ABORTEXECUTION instead), calling `onOver` once if it is over.
+ * One timer serves a run of executions (a trigger is one execution each): it stops itself at the
+ * first tick that finds no execution watched, rather than being made and cleared per execution.
  */
-export function watchMemory(capMb: number, onOver: (message: string) => void): () => void {
+export function memoryWatcher(capMb: number): (onOver: (message: string) => void) => () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let current: ((message: string) => void) | undefined;
   let strikes = 0;
-  const timer = setInterval(() => {
+  const tick = () => {
+    if (!current) {
+      clearInterval(timer);
+      timer = undefined;
+      return;
+    }
     const now = use();
     // twice in a row: Buffers dropped a moment ago count until the next garbage collection frees them
     strikes = now.heapMb + now.externalMb > capMb ? strikes + 1 : 0;
     if (strikes < 2) return;
-    clearInterval(timer);
+    const onOver = current;
+    current = undefined;
     onOver(overCapMessage(capMb, now));
-  }, CHECK_EVERY_MS);
-  return () => clearInterval(timer);
+  };
+  return (onOver) => {
+    current = onOver;
+    strikes = 0;
+    timer ??= setInterval(tick, CHECK_EVERY_MS);
+    return () => {
+      if (current === onOver) current = undefined;
+    };
+  };
 }

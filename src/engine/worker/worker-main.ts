@@ -13,7 +13,7 @@ import type { EventsJob, FromWorker, JobDistribution, RunJob, SessionJob, ToWork
 import { describePlan, runEvents } from './session-events.js';
 import { describeSteps } from './steps-info.js';
 import { evaluateSource, requireFrom } from './evaluate.js';
-import { watchMemory } from './memory-guard.js';
+import { memoryWatcher } from './memory-guard.js';
 import { redisAddress } from '../redis-address.js';
 import { registerRedisTls } from '../redis-tls.js';
 
@@ -206,10 +206,10 @@ function handle(job: ToWorker): Promise<void> {
   return sessionJob(job);
 }
 
+const watchMemory = memoryWatcher(setup.maxMemoryMb);
+
 port.on('message', (job: ToWorker) => {
-  const unwatch = watchMemory(setup.maxMemoryMb, (message) =>
-    post({ type: 'exhausted', executionId: job.executionId, message }),
-  );
+  const unwatch = watchMemory((message) => post({ type: 'exhausted', executionId: job.executionId, message }));
   handle(job)
     .catch((err) => post({ type: 'failed', executionId: job.executionId, message: errorMessage(err) }))
     .finally(unwatch);

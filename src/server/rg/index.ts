@@ -1,6 +1,7 @@
-import type { GearsCluster } from '../../cluster/index.js';
+import { standbyRefusal, type GearsCluster } from '../../cluster/index.js';
 import type { Engine } from '../../engine/index.js';
 import type { CommandHandler, CommandTable } from '../commands.js';
+import { ErrorReply } from '../resp/reply.js';
 import { configget, configset } from './config.js';
 import { abortexecution, dropexecution, dumpexecutions, getresults, getresultsblocking } from './executions.js';
 import { getexecution } from './getexecution.js';
@@ -39,7 +40,34 @@ const COMMANDS: Record<string, (engine: Engine, cluster?: GearsCluster) => Comma
   'rg.triggeronkey': triggeronkey,
 };
 
+/**
+ * What a stand-by gears server (beside a replica) refuses, as a replica refuses writes: commands that
+ * run functions, which may write, or change registrations, which only the primary's server fires.
+ * Reading executions, registrations, the configuration and the cluster works there.
+ */
+const WRITING: ReadonlySet<string> = new Set([
+  'rg.jsexecute',
+  'rg.unregister',
+  'rg.pauseregistrations',
+  'rg.unpauseregistrations',
+  'rg.trigger',
+  'rg.triggeronkey',
+]);
+
+function refusedOnStandby(handler: CommandHandler, cluster: GearsCluster): CommandHandler {
+  return (args, ctx) => {
+    const primary = cluster.standingBy;
+    if (primary !== undefined) throw new ErrorReply(standbyRefusal(primary));
+    return handler(args, ctx);
+  };
+}
+
 /** The RG.* commands of a gears server, bound to its engine (and its place in a cluster, if any). */
 export function gearsCommands(engine: Engine, cluster?: GearsCluster): CommandTable {
-  return new Map(Object.entries(COMMANDS).map(([name, make]) => [name, make(engine, cluster)]));
+  return new Map(
+    Object.entries(COMMANDS).map(([name, make]) => {
+      const handler = make(engine, cluster);
+      return [name, cluster && WRITING.has(name) ? refusedOnStandby(handler, cluster) : handler];
+    }),
+  );
 }
