@@ -160,6 +160,9 @@ export class GearsCluster {
     if (role.kind === 'replica') this.log.info(`standing by beside a replica of ${role.primary}`);
     if (/cluster_enabled:1/.test(String(await this.redis.info('cluster')))) await this.start();
     await this.become(role);
+    // A standalone server not told --standby sends nothing of its own: a ROLE twice a second would
+    // show in every MONITOR and SLOWLOG its clients read (README, "What differs from Redis")
+    if (!this.topology && !this.options.standby) return;
     this.timer = setInterval(() => void this.look(), ROLE_MS);
     this.timer.unref();
   }

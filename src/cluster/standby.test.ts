@@ -22,7 +22,9 @@ before(async () => {
   primary = await startRedis();
   replica = await startRedis(['--replicaof', '127.0.0.1', String(primary.port)]);
   const flags = ['--threads', '1', '--log-level', 'silent'];
-  gears = [await startGearsProcess(primary.url, flags), await startGearsProcess(replica.url, [...flags, '--standby'])];
+  // outside a cluster only a server started with --standby follows its Redis' role (README, stand-by servers)
+  const standby = [...flags, '--standby'];
+  gears = [await startGearsProcess(primary.url, standby), await startGearsProcess(replica.url, standby)];
 });
 
 after(async () => {

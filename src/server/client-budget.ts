@@ -45,21 +45,38 @@ export interface BudgetSubject {
   readonly close: () => void;
 }
 
+/** The smallest output size any limit or mark acts on: below it, nothing needs checking (the hot path). */
+function quietBelow(limits: ClientLimits): number {
+  const marks = [limits.outputPauseMark, limits.unauthenticated.outputLimit];
+  for (const klass of Object.values(limits.output)) marks.push(klass.hard, klass.soft);
+  return Math.min(...marks.filter((m) => m > 0));
+}
+
 export class ClientBudget {
   /** When output first went over the soft limit, while it stays over. */
   private overSoftSince = 0;
   private closing = false;
+  private readonly quiet: number;
+  private readonly quietInput: number;
+  /** Whether the gate holds the client for its output or its input (so resuming costs nothing otherwise). */
+  private outputPaused = false;
+  private inputPaused = false;
 
   constructor(
     private readonly limits: ClientLimits,
     private readonly subject: BudgetSubject,
     private readonly log: Logger,
   ) {
+    this.quiet = quietBelow(limits);
+    this.quietInput = Math.min(
+      ...[limits.queryBufferLimit, limits.unauthenticated.queryBufferLimit, limits.inputPauseMark].filter((m) => m > 0),
+    );
     subject.socket.on('drain', () => this.output(0));
   }
 
   /** Bytes received and not yet run: a command still arriving plus commands waiting their turn. */
   input(partial: number, waiting: number): void {
+    if (partial + waiting <= this.quietInput) return;
     const s = this.subject;
     const authenticated = s.authenticated();
     const limit = authenticated ? this.limits.queryBufferLimit : this.limits.unauthenticated.queryBufferLimit;
@@ -69,11 +86,16 @@ export class ClientBudget {
         `query buffer ${formatSize(held)} over client-query-buffer-limit ${formatSize(limit)}`,
         authenticated,
       );
-    if (waiting > this.limits.inputPauseMark) s.gate.pause('input');
+    if (waiting > this.limits.inputPauseMark) {
+      this.inputPaused = true;
+      s.gate.pause('input');
+    }
   }
 
   /** The commands that were waiting have run. */
   inputDrained(): void {
+    if (!this.inputPaused) return;
+    this.inputPaused = false;
     this.subject.gate.resume('input');
   }
 
@@ -82,6 +104,11 @@ export class ClientBudget {
     if (this.closing) return;
     const s = this.subject;
     const size = queued + s.socket.writableLength;
+    if (size <= this.quiet) {
+      this.overSoftSince = 0;
+      if (this.outputPaused) this.pauseForOutput(false);
+      return;
+    }
     if (!s.authenticated()) {
       const limit = this.limits.unauthenticated.outputLimit;
       if (size > limit)
@@ -104,8 +131,14 @@ export class ClientBudget {
           );
       } else this.overSoftSince = 0;
     }
-    if (size > this.limits.outputPauseMark) s.gate.pause('output');
-    else s.gate.resume('output');
+    const over = size > this.limits.outputPauseMark;
+    if (over !== this.outputPaused) this.pauseForOutput(over);
+  }
+
+  private pauseForOutput(yes: boolean): void {
+    this.outputPaused = yes;
+    if (yes) this.subject.gate.pause('output');
+    else this.subject.gate.resume('output');
   }
 
   private exceeded(what: string, authenticated: boolean): void {

@@ -11,22 +11,22 @@ import { recordsOf } from './values.js';
 //
 // - BY_SLOT walks the slots with CLUSTER GETKEYSINSLOT and reads each slot's keys with one MGET.
 //   Used when the pattern is a literal prefix and `*` (the common `user:*`, `*`); the prefix is
-//   compared in Lua. Per key, Redis does less than the single instance's SCAN MATCH + MGET (measured
-//   on one shard of 333,000 keys, BENCHMARKS.md: Redis CPU 450 ms, Node 280 ms; single instance
-//   470 ms and 420 ms; a GET per key from Lua 600 ms and 300 ms; TYPE + GET per key 805 and 460 ms).
-//   A slot with more than BIG_SLOT keys is skipped and reported, so one call never holds Redis for a
-//   huge slot; those slots are read afterwards with SCAN. Where scripts may not run CLUSTER (an ACL
-//   rule), BY_SCAN serves every pattern.
+//   compared in Lua. Per key, Redis does about what the single instance's SCAN MATCH + MGET does, and
+//   much less than a GET (or TYPE and GET) per key from a script (measured per shard, BENCHMARKS.md,
+//   cluster section). A call looks at SLOTS_PER_CALL slots at most, and a slot with more than BIG_SLOT
+//   keys is skipped and reported, so one call never holds Redis long; the big slots are read
+//   afterwards with SCAN. Where scripts may not run CLUSTER (an ACL rule), BY_SCAN serves every pattern.
 // - BY_SCAN, for any other pattern: SCAN MATCH, then a GET per key inside Redis.
 //
 // The keys never travel back to Redis; only keys GET refused (other types) cost a second call. Keys and
-// values come back packed with cmsgpack in one bulk string: Node then spends 135 ms instead of 310 ms
-// on the same shard's replies (ioredis decodes a RESP array an element at a time), Redis the same.
+// values come back packed with cmsgpack in one bulk string, which Node decodes in less than half the
+// time ioredis takes over the same values as a RESP array (it decodes one element at a time).
 const BY_SLOT = `
 local prefix, slot, want, big = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local stop = math.min(16384, slot + tonumber(ARGV[5]))
 local n = #prefix
 local keys, values, skipped = {}, {}, {}
-while slot < 16384 and #keys < want do
+while slot < stop and #keys < want do
   local inslot = redis.call('CLUSTER', 'GETKEYSINSLOT', slot, big + 1)
   if #inslot > big then
     skipped[#skipped + 1] = slot
@@ -61,12 +61,14 @@ return {reply[1], cmsgpack.pack({keys, values})}`;
 
 /** Below Lua's limit on `unpack` (about 8,000 values). */
 const BIG_SLOT = 5000;
+/** Slots one call looks at, at most: a shard serves about a third of them, the others are empty here. */
+const SLOTS_PER_CALL = 1024;
 const SLOTS = 16384;
 
 type RawReply = [Buffer, Buffer, number[]?];
 type Reply = [string, string[], Array<string | null>, number[]?];
 type WithScripts = Redis & {
-  gearboxBySlotBuffer(prefix: string, slot: string, want: number, big: number): Promise<RawReply>;
+  gearboxBySlotBuffer(prefix: string, slot: string, want: number, big: number, slots: number): Promise<RawReply>;
   gearboxByScanBuffer(cursor: string, pattern: string, count: number): Promise<RawReply>;
 };
 
@@ -90,7 +92,7 @@ function scripts(redis: Redis): WithScripts {
 function canReadBySlot(redis: WithScripts): Promise<boolean> {
   let allowed = slotsAllowed.get(redis);
   if (!allowed) {
-    allowed = redis.gearboxBySlotBuffer('', String(SLOTS - 1), 1, 0).then(
+    allowed = redis.gearboxBySlotBuffer('', String(SLOTS - 1), 1, 0, 1).then(
       () => true,
       () => false,
     );
@@ -141,7 +143,7 @@ export async function* clusterRecords(redis: Redis, pattern: string, count = SCA
     prefix === undefined
       ? batches(byScan, '0', '0')
       : batches(
-          (slot) => unpacked(s.gearboxBySlotBuffer(prefix, slot, count, BIG_SLOT)),
+          (slot) => unpacked(s.gearboxBySlotBuffer(prefix, slot, count, BIG_SLOT, SLOTS_PER_CALL)),
           '0',
           String(SLOTS),
           (reply) => {

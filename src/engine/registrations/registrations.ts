@@ -195,7 +195,8 @@ export class Registrations {
     } catch (err) {
       this.deps.log.warn({ err: (err as Error).message }, 'could not read the stored registrations');
     }
-    for (const session of stored) await this.restoreSession(session);
+    // a resharding can bring another shard's stored sessions under this shard's key: the same registrations
+    for (const session of stored) if (!this.installed(session)) await this.restoreSession(session);
     this.store.watch(() => this.registry.allSessions());
   }
 
@@ -218,12 +219,18 @@ export class Registrations {
   async adopt(stored: readonly StoredSession[]): Promise<string[]> {
     const adopted: string[] = [];
     for (const session of stored) {
-      // each shard names an unnamed session itself, but the ids are the cluster's: a session whose ids are
-      // already here (restored from this shard's own store, say) is the same registration under another name
-      if (this.registry.session(session.name) || session.ids.some((id) => this.registry.get(id))) continue;
+      if (this.installed(session)) continue;
       if (await this.restoreSession(session)) adopted.push(session.name);
     }
     return adopted;
+  }
+
+  /**
+   * Whether a stored session is here already. Each shard names an unnamed session itself, but the ids are
+   * the cluster's: a session whose ids are here is the same registration under another shard's name.
+   */
+  private installed(session: StoredSession): boolean {
+    return this.registry.session(session.name) !== undefined || session.ids.some((id) => this.registry.get(id));
   }
 
   private async restoreSession(session: StoredSession): Promise<boolean> {

@@ -112,7 +112,22 @@ function frameName(head: Buffer): string | null {
   const len = readNumber(head, i + 1, cursor);
   const start = cursor.at + 2;
   if (start + len > head.length) return null;
-  return head.toString('latin1', start, start + len).toLowerCase();
+  return lowerName(head.toString('latin1', start, start + len));
+}
+
+/**
+ * Command names as sent → lower-cased, for the names clients send over and over: the same string
+ * object each time, whose hash the routing tables' lookups then compute only once.
+ */
+const NAMES = new Map<string, string>();
+const MAX_NAMES = 512;
+
+function lowerName(sent: string): string {
+  const known = NAMES.get(sent);
+  if (known !== undefined) return known;
+  const lower = sent.toLowerCase();
+  if (NAMES.size < MAX_NAMES && sent.length <= 32) NAMES.set(sent, lower);
+  return lower;
 }
 
 /** Pieces smaller than this at the start of a command in pieces are joined, so its name can be read. */
