@@ -46,8 +46,9 @@ export class RedisGears extends Redis {
   }
 
   override sendCommand(command: Command, stream?: Stream): unknown {
-    // a pipeline's own stream, connection set-up and keyless commands (RG.*, PING, INFO) stay on this node
-    if (stream !== undefined || command.getKeys().length === 0) {
+    // a pipeline's own stream, a standalone server, connection set-up and keyless commands (RG.*, PING,
+    // INFO) stay on this node
+    if (stream !== undefined || this.routed === null || command.getKeys().length === 0) {
       if (command.name.toLowerCase() === 'quit') void this.routed?.quit().catch(() => undefined);
       return super.sendCommand(command, stream);
     }
