@@ -87,6 +87,8 @@ describe('diagnoses', () => {
     assert.match(wrong.stderr, /refused the password/);
     const nowhere = await gearbox(['run', '-e', 'GB().run()', '--server', `redis://127.0.0.1:${await freePort()}`]);
     assert.match(nowhere.stderr, /^gearbox run: no gears server answers at \S+: start one with 'gearbox serve/);
+    const single = await gearbox(['registrations', '--cluster', ...server()], secret);
+    assert.match(single.stderr, /no cluster detected - use `RG\.DUMPREGISTRATIONS \[SHARD\]` instead/);
     const plain = await gearbox(['executions', '--server', redis.url]);
     assert.match(plain.stderr, /is a Redis without gearbox: point --server at a gears server/);
     const lonelyRedis = await startRedis();

@@ -4,6 +4,10 @@ import { connectClient, type ServerOptions } from './connection.js';
 import { jsonValue, printRows, type OutputOptions } from './output.js';
 
 type Options = ServerOptions & OutputOptions;
+/** `--cluster`: the whole cluster's view instead of the node's own. */
+type ListOptions = Options & { readonly cluster?: boolean };
+
+const locality = (options: ListOptions) => (options.cluster ? 'CLUSTER' : undefined);
 
 async function withClient<T>(options: Options, body: (client: RedisGears) => Promise<T>): Promise<T> {
   const client = await connectClient(options);
@@ -15,10 +19,10 @@ async function withClient<T>(options: Options, body: (client: RedisGears) => Pro
 }
 
 /** `gearbox executions`: RG.DUMPEXECUTIONS with each execution's progress. */
-export async function executionsCommand(options: Options): Promise<void> {
+export async function executionsCommand(options: ListOptions): Promise<void> {
   await withClient(options, async (client) => {
     const rows = [];
-    for (const e of await client.gears.dumpexecutions()) {
+    for (const e of await client.gears.dumpexecutions({}, locality(options))) {
       const plan = Object.values(await client.gears.getexecution(e.executionId).catch(() => ({})))[0];
       rows.push({
         id: e.executionId.text,
@@ -35,9 +39,9 @@ export async function executionsCommand(options: Options): Promise<void> {
 }
 
 /** `gearbox registrations`: RG.DUMPREGISTRATIONS, one row each. */
-export async function registrationsCommand(options: Options): Promise<void> {
+export async function registrationsCommand(options: ListOptions): Promise<void> {
   await withClient(options, async (client) => {
-    const rows = (await client.gears.dumpregistrations()).map((r) => {
+    const rows = (await client.gears.dumpregistrations({}, locality(options))).map((r) => {
       const data = r.RegistrationData;
       const args = data.args as Record<string, unknown>;
       return {

@@ -174,10 +174,12 @@ clientCommand('trigger')
 
 clientCommand('executions')
   .description('list the executions the server keeps (RG.DUMPEXECUTIONS), with their progress')
+  .option('--cluster', "every shard's executions, not only the node's own (RG.DUMPEXECUTIONS CLUSTER)")
   .action(reporting('executions', executionsCommand));
 
 clientCommand('registrations')
   .description('list the registrations (RG.DUMPREGISTRATIONS)')
+  .option('--cluster', 'counters added up over every shard (RG.DUMPREGISTRATIONS CLUSTER)')
   .action(reporting('registrations', registrationsCommand));
 
 clientCommand('abort')

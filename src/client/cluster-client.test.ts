@@ -84,4 +84,19 @@ describe('RedisGears given a plain Redis Cluster node', () => {
     for (const key of KEYS) await client.set(`plain:${key}`, key);
     for (const key of KEYS) assert.equal(await client.get(`plain:${key}`), key);
   });
+
+  test('dumpregistrations and dumpexecutions with CLUSTER: the whole cluster from one node', async () => {
+    const client = open(cluster.gears[0].port);
+    await client.gears.jsexecute("CommandReader().map(() => 'ok').register({ trigger: 'counted' })");
+    for (const gears of cluster.gears) assert.equal((await open(gears.port).gears.trigger('counted')).value, 'ok');
+    const [mine] = await client.gears.dumpregistrations({ trigger: 'counted' });
+    const [all] = await client.gears.dumpregistrations({ trigger: 'counted' }, 'CLUSTER');
+    assert.equal(mine.RegistrationData.numTriggered, 1);
+    assert.equal(all.RegistrationData.numTriggered, 3);
+    const id = await client.gears.jsexecute(GB('ShardsIDReader').count().run(), { unblocking: true });
+    await client.gears.getresultsblocking(id);
+    const listed = await open(cluster.gears[1].port).gears.dumpexecutions({ status: 'done' }, 'CLUSTER');
+    assert.ok(listed.some((e) => e.executionId.text === id.text));
+    await client.gears.unregister(mine.id);
+  });
 });

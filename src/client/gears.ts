@@ -138,16 +138,23 @@ export class Gears {
     return parseResults<T>(await this.send('RG.GETRESULTSBLOCKING', [idOf(id)]));
   }
 
-  async dumpexecutions(filter: DumpExecutionsFilter = {}): Promise<ExecutionInfo[]> {
-    return parseExecutions(await this.send('RG.DUMPEXECUTIONS')).filter(
+  /** `locality` 'CLUSTER': every shard's executions, once per id (the node's own by default). */
+  async dumpexecutions(filter: DumpExecutionsFilter = {}, locality?: 'SHARD' | 'CLUSTER'): Promise<ExecutionInfo[]> {
+    return parseExecutions(await this.send('RG.DUMPEXECUTIONS', locality ? [locality] : [])).filter(
       (e) =>
         (filter.status === undefined || e.status === filter.status) &&
         (filter.registered === undefined || e.registered === filter.registered),
     );
   }
 
-  async dumpregistrations(filter: DumpRegistrationsFilter = {}): Promise<Registration[]> {
-    return parseRegistrations(await this.send('RG.DUMPREGISTRATIONS')).filter((r) => matches(r, filter));
+  /** `locality` 'CLUSTER': the counters added up over every shard (the node's own by default). */
+  async dumpregistrations(
+    filter: DumpRegistrationsFilter = {},
+    locality?: 'SHARD' | 'CLUSTER',
+  ): Promise<Registration[]> {
+    return parseRegistrations(await this.send('RG.DUMPREGISTRATIONS', locality ? [locality] : [])).filter((r) =>
+      matches(r, filter),
+    );
   }
 
   async getexecution(id: IdLike, locality?: 'SHARD' | 'CLUSTER'): Promise<Record<string, ExecutionPlan>> {

@@ -154,6 +154,8 @@ describe('KeysReader registrations', () => {
     assert.equal(await call('RG.UNPAUSEREGISTRATIONS', String(id)), 'OK');
     await s.client.set('p:3', 'v');
     await waitFor(async () => (await s.direct.get('n')) === '2', 'the event after unpausing');
+    // the counters are updated once the execution has reported back, a moment after its write
+    await waitFor(async () => (await registrations(call))[0].data.numTriggered === 2, 'two executions counted');
     assert.equal((await registrations(call))[0].data.numTriggered, 2);
     assert.equal(await call('RG.CLEARREGISTRATIONSSTATS'), 'OK');
     assert.equal((await registrations(call))[0].data.numTriggered, 0);
