@@ -27,9 +27,12 @@ describe('StreamReader registrations', () => {
     assert.equal(await register('{}'), 'OK');
     const later = await s.direct.xadd('in:b', '*', 'n', '2');
     const third = await s.direct.xadd('in:a', '*', 'n', '3');
-    await waitFor(async () => (await seen()).length === 3, 'three entries');
+    // a batch's size is pushed a step after its entries are seen: wait for both
+    await waitFor(async () => (await seen()).length === 3 && (await batches()).length >= 3, 'three entries');
     assert.deepEqual(await seen(), [`in:a/${before}`, `in:a/${third}`, `in:b/${later}`].sort());
     assert.deepEqual(await batches(), [1, 1, 1]);
+    // the counters are updated when each execution ends, after its last step
+    await waitFor(async () => (await dump()).data.numSuccess === 3, 'three executions counted');
     const reg = await dump();
     const group = (await s.direct.xinfo('GROUPS', 'in:a')) as unknown[][];
     assert.equal(group.length, 1);
@@ -67,7 +70,10 @@ describe('StreamReader registrations', () => {
     await s.direct.del('batches', 'seen');
     await register('{ batch: 100, duration: 50 }');
     for (let i = 0; i < 5; i++) await s.direct.xadd('in:y', '*', 'i', String(i));
-    await waitFor(async () => (await seen()).length === 5, 'the duration to pass');
+    await waitFor(
+      async () => (await batches()).reduce((a, b) => a + b, 0) >= 5 && (await seen()).length === 5,
+      'the duration to pass',
+    );
     assert.ok((await batches()).every((n) => n < 100));
     assert.equal(
       (await batches()).reduce((a, b) => a + b, 0),
@@ -108,7 +114,10 @@ describe('StreamReader registrations', () => {
     await s.direct.xadd('in:c', '*', 'ok', '1');
     await s.direct.xadd('in:c', '*', 'bad', '2');
     await s.direct.xadd('in:c', '*', 'ok', '3');
-    await waitFor(async () => (await dump()).data.numTriggered === 3, 'three executions');
+    await waitFor(async () => {
+      const { data } = await dump();
+      return data.numTriggered === 3 && Number(data.numSuccess) + Number(data.numFailures) === 3;
+    }, 'three executions');
     const reg = await dump();
     assert.equal(reg.data.numFailures, 1);
     assert.equal(reg.data.numSuccess, 2);
@@ -146,10 +155,14 @@ describe('StreamReader registrations', () => {
     );
     const a = await s.direct.xadd('in:r', '*', 'i', '1');
     const b = await s.direct.xadd('in:r', '*', 'i', '2');
-    await waitFor(async () => (await seen()).length === 2, 'the batch to succeed on its third run');
+    await waitFor(
+      async () => (await seen()).length === 2 && (await batches()).length >= 1,
+      'the batch to succeed on its third run',
+    );
     assert.deepEqual(await batches(), [2]);
     assert.equal(await s.direct.get(`attempts:${a}`), '3');
     assert.equal(await s.direct.get(`attempts:${b}`), '3');
+    await waitFor(async () => (await dump()).data.numSuccess === 1, 'the execution counted');
     const reg = await dump();
     assert.equal(reg.data.numFailures, 2);
     assert.equal(reg.data.numSuccess, 1);
