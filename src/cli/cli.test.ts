@@ -79,7 +79,7 @@ describe('gearbox CLI', () => {
     assert.equal(wrong.code, 1);
     assert.match(
       wrong.stderr,
-      /^gearbox run: the gears server at \S+ refused the password: check --password or GEARBOX_PASSWORD\n$/,
+      /^gearbox run: the gears server at \S+ refused the password: check --password, GEARBOX_PASSWORD or the password in the URL\n$/,
     );
   });
 });

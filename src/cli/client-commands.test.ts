@@ -85,6 +85,10 @@ describe('diagnoses', () => {
     );
     const wrong = await gearbox(['run', '-e', 'GB().run()', ...server(), '--password', 'nope']);
     assert.match(wrong.stderr, /refused the password/);
+    // a password in the server's URL is a password given too: refused, not missing
+    const inUrl = gears.url.replace('redis://', 'redis://:nope@');
+    const wrongInUrl = await gearbox(['run', '-e', 'GB().run()', '--server', inUrl]);
+    assert.match(wrongInUrl.stderr, /^gearbox run: the gears server at redis:\/\/:\*\*\*@\S+ refused the password/);
     const nowhere = await gearbox(['run', '-e', 'GB().run()', '--server', `redis://127.0.0.1:${await freePort()}`]);
     assert.match(nowhere.stderr, /^gearbox run: no gears server answers at \S+: start one with 'gearbox serve/);
     const single = await gearbox(['registrations', '--cluster', ...server()], secret);

@@ -79,9 +79,11 @@ export function diagnose(raw: unknown, options: ServerOptions): string {
   if (err instanceof GearsRedisUnavailableError)
     return `the gears server at ${where} runs, but its Redis is down: ${message.replace(/^ERR (gearbox: )?/, '')}`;
   if (err instanceof GearsAuthError || /WRONGPASS|NOAUTH|invalid password/i.test(message)) {
-    return options.password === undefined
+    // WRONGPASS says a password was sent (--password, GEARBOX_PASSWORD or the URL's) and refused
+    const given = options.password !== undefined || /WRONGPASS|invalid password/i.test(message);
+    return !given
       ? `the gears server at ${where} needs a password: pass --password or set GEARBOX_PASSWORD`
-      : `the gears server at ${where} refused the password: check --password or GEARBOX_PASSWORD`;
+      : `the gears server at ${where} refused the password: check --password, GEARBOX_PASSWORD or the password in the URL`;
   }
   if (err instanceof GearsNotAvailableError)
     return `${where} is a Redis without gearbox: point --server at a gears server ('gearbox serve')`;
