@@ -10,6 +10,7 @@ import { Cluster, Redis } from 'ioredis';
 import { startCluster, type RedisClusterProcess } from '../../test/support/cluster.js';
 import { startGearsProcess, type GearsProcess } from '../../test/support/redis.js';
 import { tagForSlot } from '../runtime/index.js';
+import { waitThrough } from '../../test/support/wait.js';
 
 const run = promisify(execFile);
 
@@ -90,14 +91,7 @@ function client(port: number): Redis {
   return c;
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`gave up waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = waitThrough;
 
 /** A key of the form `${prefix}{tag}` whose slot `node` serves. */
 function keyOn(node: NodeView, prefix: string): string {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { startGearsProcess, startRedis, type GearsProcess, type RedisProcess } from '../../test/support/redis.js';
+import { waitThrough } from '../../test/support/wait.js';
 
 let primary: RedisProcess;
 let replica: RedisProcess;
@@ -34,14 +35,7 @@ after(async () => {
   await primary?.stop();
 });
 
-async function waitFor(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`gave up waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = waitThrough;
 
 const registrations = async (g: GearsProcess) => ((await link(g.url).call('RG.DUMPREGISTRATIONS')) as unknown[]).length;
 
