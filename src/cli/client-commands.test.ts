@@ -71,6 +71,12 @@ describe('every command', () => {
     assert.match(plain.stderr, /^gearbox trigger: [^\n]+\n$/);
     const verbose = await gearbox(['--verbose', 'trigger', 'nosuch', ...server()], secret);
     assert.match(verbose.stderr, /\n\s+at /);
+    const unknown = await gearbox(['abort', 'nope-1', ...server()], secret);
+    assert.equal(unknown.code, 1);
+    assert.match(
+      unknown.stderr,
+      /^gearbox abort: [^\n]*does not exist; list the executions [^\n]*'gearbox executions'\n$/,
+    );
     const usage = await gearbox(['abort']);
     assert.match(usage.stderr, /^gearbox abort: missing required argument 'id'\n$/);
   });

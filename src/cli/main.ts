@@ -50,13 +50,18 @@ function command(name: string): Command {
   return sub;
 }
 
+// The client's errors give advice in its own API; at a terminal the same advice is a command
+const CLI_ADVICE: ReadonlyArray<[RegExp, string]> = [[/gears\.dumpexecutions\(\)/g, "'gearbox executions'"]];
+const inCliTerms = (message: string): string =>
+  CLI_ADVICE.reduce((text, [api, cli]) => text.replace(api, cli), message);
+
 function reporting<A extends unknown[]>(name: string, body: (...args: A) => Promise<void>) {
   return async (...args: A): Promise<void> => {
     try {
       await body(...args);
     } catch (err) {
       const error = err as Error;
-      console.error(`gearbox ${name}: ${error.message}`);
+      console.error(`gearbox ${name}: ${inCliTerms(error.message)}`);
       if (program.opts().verbose) console.error(error.stack);
       process.exitCode = 1;
     }
