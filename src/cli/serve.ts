@@ -138,6 +138,14 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  // the last line of defence: a promise nobody awaited that fails (a connection to Redis closed under
+  // a pending command) is logged; it must not end a process that serves every client
+  process.on('unhandledRejection', (reason) =>
+    childLogger('server').error(
+      { err: reason instanceof Error ? reason.message : String(reason) },
+      'unhandled rejection',
+    ),
+  );
   const auth = options.password ? ', AUTH required' : '';
   const tls = running.tlsPort === undefined ? '' : `, TLS on port ${running.tlsPort}`;
   const standby = running.standingBy === undefined ? '' : `, standing by for ${running.standingBy}`;

@@ -93,7 +93,11 @@ export class StreamConsumer {
     this.reads = new Redis(redisUrl, { lazyConnect: true, connectionName: 'gearbox-stream-reader' });
     this.reads.on('error', (err) => this.log.debug({ err: err.message }, 'stream reader connection error'));
     this.reads.on('ready', () => {
-      void this.reads.client('ID').then((id) => (this.readsClientId = id as number));
+      // a consumer stopped right after connecting closes this connection under the CLIENT ID
+      void this.reads.client('ID').then(
+        (id) => (this.readsClientId = id as number),
+        (err: Error) => this.log.debug({ err: err.message }, 'stream reader id unknown'),
+      );
     });
     registration.stream = this.progress;
   }

@@ -38,7 +38,9 @@ export class StreamDiscovery {
       await this.sub.subscribe(...events.map((e) => this.channelPrefix + e));
       // ioredis subscribes again after a reconnect; notifications sent meanwhile are lost, so look again
       this.sub.on('ready', () => {
-        void this.enable().then(() => this.onReconnect());
+        void this.enable()
+          .then(() => this.onReconnect())
+          .catch((err: Error) => this.log.debug({ err: err.message }, 'stream discovery not re-enabled'));
       });
     })();
     return this.started;

@@ -47,7 +47,11 @@ export class StreamEventSource implements EventSource {
     const handedOver = [...this.consumers.values()].some((c) => c.group === consumer.group);
     // unregistered for good: its consumer groups go too, or they would hold back trimming for ever; a
     // stood-down one leaves them, with their positions, to the gears server of the promoted replica
-    void consumer.stop().then(() => (handedOver || !forGood ? undefined : consumer.destroyGroups()));
+    // stopping closes the consumer's connection under a blocked read, whose "Connection is closed" is expected
+    void consumer
+      .stop()
+      .then(() => (handedOver || !forGood ? undefined : consumer.destroyGroups()))
+      .catch((err: Error) => this.log.debug({ err: err.message }, 'stream consumer stopped with an error'));
   }
 
   close(): void {
@@ -55,7 +59,7 @@ export class StreamEventSource implements EventSource {
     this.consumers.clear();
     this.discovery?.close();
     const control = this.control;
-    void Promise.all(stopping).finally(() => control?.disconnect());
+    void Promise.allSettled(stopping).finally(() => control?.disconnect());
   }
 
   private connect(): Redis {
