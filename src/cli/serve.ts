@@ -134,7 +134,13 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     process.exit(1);
   }
   const shutdown = () => {
-    void running.close().then(() => process.exit(0));
+    void running.close().then(
+      () => process.exit(0),
+      (err: Error) => {
+        console.error(`gearbox serve: stopping: ${err.message}`);
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
