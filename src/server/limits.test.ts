@@ -159,9 +159,10 @@ describe('client limits', () => {
     try {
       await new Promise<void>((resolve) => client.once('connect', () => resolve()));
       client.pause();
-      // 40 MB each way, well beyond what the kernel's socket buffers hold, in few enough commands that a
-      // loaded machine gets through them quickly (the server must fill those buffers before it stops reading)
-      const commands = 10000;
+      // 200 MB each way, beyond what the kernel's socket buffers can hold: loopback buffers grow up to
+      // net.ipv4.tcp_rmem's and tcp_wmem's maximums (32 MB and 4 MB here, each way), and 40 MB, then once
+      // 100 MB, were all absorbed; few enough commands that a loaded machine gets through them quickly
+      const commands = 50000;
       const arg = 'x'.repeat(4000);
       const payload = Buffer.from(cmd('ECHO', arg).repeat(100));
       for (let i = 0; i < commands / 100; i++) client.write(payload);
