@@ -18,17 +18,18 @@ import {
   type Contender,
   type MemoryFigures,
   type Timing,
+  MILLION_KEYS,
+  MILLION_SUM,
+  SUM_SOURCE,
 } from './support.js';
 
-const STRING_KEYS = 1_000_000;
-const STRING_SUM = 49_500_000; // sum of i % 100 over 1,000,000 keys
+const STRING_KEYS = MILLION_KEYS;
+const STRING_SUM = MILLION_SUM;
 const MIXED_KEYS = 200_000;
 const RSS_LIMIT_MB = 300;
 
 const REPS = Math.max(1, Number(process.env.BENCH_REPS ?? 5));
 
-const SUM_SOURCE =
-  "GB('KeysReader', 'k:*').map((r) => Number(r.value)).aggregate(0, (a, r) => a + r, (a, r) => a + r).run()";
 // Every record's value is looked at, so the reader must fetch it: a count of records with a value.
 const MIXED_SOURCE =
   "GB('KeysReader', 'm:*').map((r) => (r.value !== null && r.type !== null ? 1 : 0)).aggregate(0, (a, r) => a + r, (a, r) => a + r).run()";

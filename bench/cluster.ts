@@ -7,16 +7,27 @@ import calculateSlot from 'cluster-key-slot';
 import { Redis } from 'ioredis';
 import { startCluster } from '../test/support/cluster.js';
 import { startGearsProcess, startRedis, type GearsProcess } from '../test/support/redis.js';
-import { cpuMs, encode, median, perSecond, pipeRaw, race, ratio, table, type Timing } from './support.js';
+import {
+  cpuMs,
+  encode,
+  median,
+  MILLION_KEYS,
+  MILLION_SUM,
+  perSecond,
+  pipeRaw,
+  race,
+  ratio,
+  SUM_SOURCE,
+  table,
+  type Timing,
+} from './support.js';
 
-const KEYS = 1_000_000;
-const SUM = 49_500_000; // sum of i % 100 over 1,000,000 keys
+const KEYS = MILLION_KEYS;
+const SUM = MILLION_SUM;
 const SENTENCES = 200_000;
 const WORDS_PER_SENTENCE = 8;
 const REPS = Math.max(1, Number(process.env.BENCH_REPS ?? 3));
 
-const SUM_SOURCE =
-  "GB('KeysReader', 'k:*').map((r) => Number(r.value)).aggregate(0, (a, r) => a + r, (a, r) => a + r).run()";
 const WORDCOUNT_SOURCE = "GB('KeysReader', 's:*').flatmap((r) => r.value.split(' ')).countby().run()";
 // the same answer with every word brought to the originating shard before counting
 const COLLECT_ALL_SOURCE =

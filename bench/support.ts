@@ -195,3 +195,9 @@ export function cpuMs(pid: number): number {
   // after the command name: state is field 3, utime field 14, stime field 15
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
+
+/** The million-key sum both the batch and the cluster benches run: keys k:0..k:999999 hold i % 100. */
+export const MILLION_KEYS = 1_000_000;
+export const MILLION_SUM = 49_500_000;
+export const SUM_SOURCE =
+  "GB('KeysReader', 'k:*').map((r) => Number(r.value)).aggregate(0, (a, r) => a + r, (a, r) => a + r).run()";
