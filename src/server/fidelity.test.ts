@@ -2,22 +2,13 @@
 // them: CLIENT REPLY, a killed connection. (SYNC/PSYNC: tunnel.test.ts; RG.* in MULTI and in RESP2
 // subscribed mode: rg-gate.test.ts.)
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { CommandTable } from './commands.js';
-import { cmd, RawClient, startStack, type Stack } from './harness.test.support.js';
+import { test } from 'node:test';
+import { cmd, RawClient, RG_TEST_COMMANDS, stackForFile } from './harness.test.support.js';
 
-const commands: CommandTable = new Map([['rg.test', () => 'ran']]);
-
-let stack: Stack;
-before(async () => {
-  stack = await startStack({ commands });
-});
-after(async () => {
-  await stack.stop();
-});
+const stack = stackForFile({ commands: RG_TEST_COMMANDS });
 
 test('CLIENT REPLY OFF, SKIP and ON are honoured, for proxied and RG.* commands alike', async () => {
-  const c = await RawClient.connect(stack.port);
+  const c = await RawClient.connect(stack().port);
   try {
     c.write(cmd('CLIENT', 'REPLY', 'OFF') + cmd('SET', 'r', '1') + cmd('rg.test') + cmd('GET', 'r'));
     c.write(cmd('CLIENT', 'REPLY', 'ON') + cmd('GET', 'r'));
@@ -33,13 +24,13 @@ test('CLIENT REPLY OFF, SKIP and ON are honoured, for proxied and RG.* commands 
 });
 
 test("Redis killing a client's connection closes that client", async () => {
-  const c = await RawClient.connect(stack.port);
+  const c = await RawClient.connect(stack().port);
   try {
     c.write(cmd('CLIENT', 'ID'));
     await new Promise((r) => setTimeout(r, 50));
     const id = /^:(\d+)\r\n$/.exec(c.pending)?.[1];
     assert.ok(id, `CLIENT ID answered ${JSON.stringify(c.pending)}`);
-    assert.equal(await stack.direct.client('KILL', 'ID', id), 1);
+    assert.equal(await stack().direct.client('KILL', 'ID', id), 1);
     await c.closed;
   } finally {
     c.close();

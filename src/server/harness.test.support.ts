@@ -2,6 +2,7 @@
 // for checking exact bytes. (Named *.test.* so it stays out of the published package.)
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
+import { after, before } from 'node:test';
 import { Redis } from 'ioredis';
 import { startRedis, type RedisProcess } from '../../test/support/redis.js';
 import type { Logger } from '../log/logger.js';
@@ -18,15 +19,30 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(
-  opts: {
-    password?: string;
-    commands?: CommandTable;
-    redisArgs?: string[];
-    limits?: Partial<ClientLimits>;
-    logger?: Logger;
-  } = {},
-): Promise<Stack> {
+export interface StackOptions {
+  password?: string;
+  commands?: CommandTable;
+  redisArgs?: string[];
+  limits?: Partial<ClientLimits>;
+  logger?: Logger;
+}
+
+/** A command table whose one RG command, `rg.test`, answers `ran`: for tests of where RG.* may run. */
+export const RG_TEST_COMMANDS: CommandTable = new Map([['rg.test', () => 'ran']]);
+
+/** One stack for the whole test file, started before its tests and stopped after them. */
+export function stackForFile(opts: StackOptions = {}): () => Stack {
+  let stack: Stack | undefined;
+  before(async () => {
+    stack = await startStack(opts);
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+  return () => stack!;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const redis = await startRedis(opts.redisArgs);
   const server = new GearsServer({
     redisUrl: redis.url,
