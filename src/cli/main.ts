@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { preferLogLevel } from '../log/logger.js';
 import { applyConfig, parseConfigFile } from './config-file.js';
 import { serverOptions } from './connection.js';
 import { serveCommand } from './serve.js';
@@ -198,4 +199,6 @@ command('demo')
   .option('--cluster', 'a 3-primary Redis Cluster with a gears server per primary: the cluster sections instead')
   .action((options: { cluster?: boolean }) => (options.cluster ? demoClusterCommand() : demoCommand()));
 
+// at a terminal or under a supervisor, gearbox says what it does (as a library it says only what goes wrong)
+preferLogLevel('info');
 await program.parseAsync(process.argv);
