@@ -300,6 +300,21 @@ describe('bad input gets typed errors', () => {
     }
   });
 
+  test('a client made before its server is up fails at once, then works once the server is', async () => {
+    const port = await freePort();
+    const early = new RedisGears({ port }); // default options, no 'error' listener of the application's
+    let late: RedisProcess | undefined;
+    try {
+      await assert.rejects(early.get('k'), GearsConnectionError);
+      late = await startRedis([], port);
+      // ioredis goes on reconnecting; the command waits for the next attempt, which Redis answers
+      assert.equal(await early.ping(), 'PONG');
+    } finally {
+      early.disconnect();
+      await late?.stop();
+    }
+  });
+
   test('a gears command sent to a plain Redis', async () => {
     const plain = new RedisGears({ port: redis.port });
     try {
