@@ -6,7 +6,6 @@
 // the client's typed error, naming the address tried and what to do.
 import type { Command, Redis } from 'ioredis';
 import { GearsAuthError, GearsConnectionError, gearsError } from './errors.js';
-import { addressOf } from './link.js';
 
 // ioredis' words for a command failed because the connection did (event_handler.js, Redis.js)
 const FLUSHED = /^Reached the max retries per request limit|^Connection is closed/;
@@ -14,8 +13,15 @@ const FLUSHED = /^Reached the max retries per request limit|^Connection is close
 // and its 'error' event passes them on as they came
 const HANDSHAKE = new Set(['hello', 'auth', 'select', 'client', 'readonly', 'info']);
 
-/** Makes `client` quiet and fast to fail while unreachable; answers what types a command's failures. */
-export function watchConnection(client: Redis, retriesChosen: boolean): (command: Command) => void {
+/**
+ * Makes `client` quiet and fast to fail while unreachable; answers what types a command's failures,
+ * naming the address `addressOf` gives for the command (a shard's, for one routed through a cluster).
+ */
+export function watchConnection(
+  client: Redis,
+  retriesChosen: boolean,
+  addressOf: (command: Command) => string | undefined,
+): (command: Command) => void {
   let lastError: unknown;
   client.on('error', (err: unknown) => (lastError = err)); // each failed command reports it
   client.on('ready', () => (lastError = undefined));
@@ -24,10 +30,10 @@ export function watchConnection(client: Redis, retriesChosen: boolean): (command
     client.options.maxRetriesPerRequest = 0; // read by ioredis at each failed attempt
     client.once('ready', () => (client.options.maxRetriesPerRequest = settled));
   }
-  const typed = (err: unknown, command: string): unknown => {
+  const typed = (err: unknown, command: Command): unknown => {
     const reason = err instanceof Error && FLUSHED.test(err.message) ? lastError : err;
     if (reason === undefined) return err; // closed by the application, not by a failure
-    const error = gearsError(reason, command, addressOf(client));
+    const error = gearsError(reason, command.name.toUpperCase(), addressOf(command));
     return error instanceof GearsConnectionError || error instanceof GearsAuthError ? error : err;
   };
   const watched = new WeakSet<Command>();
@@ -36,6 +42,6 @@ export function watchConnection(client: Redis, retriesChosen: boolean): (command
     if (watched.has(command) || (client.status === 'connect' && HANDSHAKE.has(command.name))) return;
     watched.add(command);
     const reject = command.reject.bind(command);
-    command.reject = (err: Error) => reject(typed(err, command.name.toUpperCase()) as Error);
+    command.reject = (err: Error) => reject(typed(err, command) as Error);
   };
 }

@@ -3,9 +3,10 @@
 // of a Redis Cluster, it becomes a cluster client by itself: keyed commands go to the shard serving
 // their slot (src/client/cluster-route.ts); gears commands and keyless ones stay on the given node.
 import { Redis, type ChainableCommander, type Cluster, type Command, type RedisOptions } from 'ioredis';
-import { clusterOf } from './cluster-route.js';
+import { clusterOf, slotAddress } from './cluster-route.js';
 import { watchConnection } from './connection-watch.js';
 import { Gears } from './gears.js';
+import { addressOf } from './link.js';
 
 /** The gears server's default port (`gearbox serve`). */
 export const GEARS_PORT = 6390;
@@ -30,7 +31,9 @@ export class RedisGears extends Redis {
     const options = { port: GEARS_PORT, ...given };
     if (typeof first === 'string') super(first, options);
     else super(options);
-    this.typeFailures = watchConnection(this, given?.maxRetriesPerRequest !== undefined);
+    this.typeFailures = watchConnection(this, given?.maxRetriesPerRequest !== undefined, (command) =>
+      this.routed && command.getKeys().length > 0 ? slotAddress(this.routed, command.getSlot()) : addressOf(this),
+    );
     this.gears = new Gears(this);
   }
 
