@@ -281,6 +281,28 @@ describe('script files', () => {
     await writeFile(join(dir, 'bad.ts'), 'const x = ;\n');
     await assert.rejects(client.gears.jsexecute(join(dir, 'bad.ts')), /bad\.ts does not compile: .*bad\.ts:1:11: /);
   });
+
+  test('a script whose top-level code throws is a GearsScriptError naming the file and line it threw at', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gearbox-script-'));
+    await writeFile(
+      join(dir, 'lib.ts'),
+      '// a helper\nexport function setUp(): void {\n  const o: any = {};\n  o.a.b = 1;\n}\n',
+    );
+    await writeFile(join(dir, 'main.ts'), "import { setUp } from './lib';\nsetUp();\nGB().run();\n");
+    await writeFile(join(dir, 'throws.js'), "const a = 1;\nthrow new Error('not configured');\nGB().run();\n");
+    await assert.rejects(client.gears.jsexecute(join(dir, 'main.ts')), (err: Error) => {
+      assert.ok(err instanceof GearsScriptError, String(err));
+      assert.match(
+        err.message,
+        /^script \S+main\.ts threw while loading: Cannot set properties of undefined .*\(at \S+lib\.ts:4:7\)$/,
+      );
+      return true;
+    });
+    await assert.rejects(
+      client.gears.jsexecute(join(dir, 'throws.js')),
+      /^GearsScriptError: script \S+throws\.js threw while loading: not configured \(at \S+throws\.js:2:7\)$/,
+    );
+  });
 });
 
 describe('bad input gets typed errors', () => {
