@@ -82,6 +82,9 @@ describe('every command', () => {
     );
     const usage = await gearbox(['abort']);
     assert.match(usage.stderr, /^gearbox abort: missing required argument 'id'\n$/);
+    const nosuch = await gearbox(['frobnicate']);
+    assert.equal(nosuch.code, 1);
+    assert.match(nosuch.stderr, /^gearbox: unknown command 'frobnicate'\n$/);
   });
 });
 

@@ -37,7 +37,9 @@ function positive(value: string): number {
 const program = new Command('gearbox')
   .description('RedisGears-style gear functions for TypeScript, on stock Redis')
   .version(version)
-  .option('--verbose', 'show stack traces with errors');
+  .option('--verbose', 'show stack traces with errors')
+  // an unknown command, say: prefixed as a command's errors are (see command() below)
+  .configureOutput({ outputError: (text, write) => write(`gearbox: ${text.replace(/^error: /, '')}`) });
 
 /**
  * Every command reports a failure as one `gearbox <command>: ...` line and exit status 1; the stack
