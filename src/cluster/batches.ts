@@ -93,7 +93,7 @@ export class BatchExecutions {
     if (mine && mine.tag !== tag) return;
     if (!mine)
       return this.runs.reporter(plan)('failed', [`shard ${this.place.myId} is not a primary of the cluster any more`]);
-    const report = this.runs.accept(plan);
+    const report = this.runs.takePart(plan);
     try {
       await this.engine.execute(message.source, {
         unblocking: true,

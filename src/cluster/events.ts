@@ -50,7 +50,7 @@ export class SpreadEvents {
   /** This shard's part of an event's execution another shard began; its end is reported back there. */
   async eventForPeer(message: Extract<Message, { type: 'event' }>): Promise<void> {
     const { plan } = message;
-    const report = this.runs.accept(plan);
+    const report = this.runs.takePart(plan);
     try {
       await report(
         'done',

@@ -96,7 +96,7 @@ export class Runs {
    * Tells the originator of `plan` that this shard took up its part, and returns how this shard
    * tells it that its part ended.
    */
-  accept(plan: RunPlan): (status: Status, errors: readonly string[]) => Promise<void> {
+  takePart(plan: RunPlan): (status: Status, errors: readonly string[]) => Promise<void> {
     const report = this.reporter(plan);
     void this.messenger.post(this.origin(plan), { type: 'accepted', from: this.place.myId, id: plan.id });
     return report;
