@@ -57,10 +57,17 @@ export async function watchCommand(dirs: string[], options: WatchOptions): Promi
     requirementFiles: async (dir) => (await readdir(dir)).filter((f) => isRequirements(f)).map((f) => join(dir, f)),
   });
 
-  // One operation at a time, in the order the file system reported them.
+  // One operation at a time, in the order the file system reported them. A watcher logs a failure
+  // and goes on; --once reports them all in its exit line instead, so a script or CI sees them.
+  const failures: string[] = [];
   let queue: Promise<void> = Promise.resolve();
   const enqueue = (what: string, path: string, job: () => Promise<void>) => {
-    queue = queue.then(job).catch((err: Error) => log.error(`${what} ${path}: ${diagnose(err, options)}`));
+    queue = queue.then(job).catch((err: Error) => {
+      const reason = diagnose(err, options).replace(/\s*\n\s*/g, ' ');
+      const failure = reason.includes(path) ? reason : `${what} ${path}: ${reason}`;
+      if (options.once) failures.push(failure);
+      else log.error(failure);
+    });
     return queue;
   };
   const load = (path: string) =>
@@ -97,6 +104,7 @@ export async function watchCommand(dirs: string[], options: WatchOptions): Promi
   await queue;
   if (!watcher) {
     client.disconnect();
+    if (failures.length) throw new Error(`${failures.length} script(s) failed: ${failures.join('; ')}`);
     return;
   }
   log.info(`watching ${roots.join(', ')} on ${client.options.host}:${client.options.port}; Ctrl-C stops`);
