@@ -104,7 +104,7 @@ test('limit flags are written as in redis.conf: --maxclients applies, a bad one 
   }
 });
 
-test('ready means the execution threads are linked: a MONITOR opened then sees only its clients\' commands', async () => {
+test("ready means the execution threads are linked: a MONITOR opened then sees only its clients' commands", async () => {
   const redis = await startRedis();
   const port = await freePort();
   try {
