@@ -125,6 +125,14 @@ test("ready means the execution threads are linked: a MONITOR opened then sees o
       await client.roundTrip(cmd('PING', 'sentinel'), '$8\r\nsentinel\r\n');
       await waitFor(() => monitor.pending.includes('sentinel'), 'the MONITOR to show the PING');
       assert.match(monitor.pending, /^\+[\d.]+ \[0 [\d.:]+\] "PING" "sentinel"\r\n$/);
+      // a function that does not call atomic() opens no link for it
+      await client.roundTrip(
+        cmd('RG.JSEXECUTE', "GB('ShardsIDReader').map(() => 'ok').run()"),
+        '*2\r\n*1\r\n$2\r\nok\r\n*0\r\n',
+      );
+      await client.roundTrip(cmd('PING', 'after'), '$5\r\nafter\r\n');
+      await waitFor(() => monitor.pending.includes('after'), 'the MONITOR to show the second PING');
+      assert.doesNotMatch(monitor.pending, /setname/i);
       monitor.close();
       client.close();
     });
