@@ -5,6 +5,8 @@ import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import type { CommandTable } from './commands.js';
+import { waitFor } from '../../test/support/wait.js';
+import { GRANT_TTL_MS } from './grants.js';
 import { cmd, RawClient, startStack, type Stack } from './harness.test.support.js';
 import { GearsServer } from './server.js';
 
@@ -146,4 +148,63 @@ test('a user without the right to SELECT keeps the database the connection was i
   }
   assert.equal(await admin.select(5).then(() => admin.get('x1')), 'in5');
   await admin.select(0);
+});
+
+const fcallCalls = async (): Promise<number> => {
+  const info = (await admin.info('commandstats')).match(/cmdstat_fcall:calls=(\d+)/);
+  return info ? Number(info[1]) : 0;
+};
+
+test('a granted right to call functions is asked once per moment; revoked, it stops at once through the server and within GRANT_TTL_MS directly', async () => {
+  await admin.call('ACL', 'SETUSER', 'looper', 'on', '>looppw', '~*', '+ping', '+fcall', '+acl');
+  const c = await RawClient.connect(port);
+  try {
+    await c.roundTrip(cmd('AUTH', 'looper', 'looppw'), '+OK\r\n');
+    const before = await fcallCalls();
+    for (let i = 0; i < 10; i++) await c.roundTrip(cmd('rg.trigger', 't'), '$3\r\nran\r\n');
+    // one probe (FCALL "" 0) for ten triggers
+    assert.equal((await fcallCalls()) - before, 1);
+
+    // revoked through the gears server (any connection): the next trigger asks Redis again and is refused
+    await admin.call('ACL', 'SETUSER', 'looper', '-fcall');
+    const viaServer = new Redis({ port, username: 'dev', password: 'devpw' });
+    try {
+      await admin.call('ACL', 'SETUSER', 'looper', '+fcall');
+      await c.roundTrip(cmd('rg.trigger', 't'), '$3\r\nran\r\n');
+      await viaServer.call('ACL', 'SETUSER', 'looper', '-fcall');
+    } finally {
+      viaServer.disconnect();
+    }
+    await c.roundTrip(cmd('rg.trigger', 't'), noperm('rg.trigger', 'FCALL'));
+    // a refusal is not remembered: granted again in Redis, it applies at once
+    await admin.call('ACL', 'SETUSER', 'looper', '+fcall');
+    await c.roundTrip(cmd('rg.trigger', 't'), '$3\r\nran\r\n');
+
+    // revoked straight on Redis, unseen by the server: refused once the grant is older than GRANT_TTL_MS
+    await admin.call('ACL', 'SETUSER', 'looper', '-fcall');
+    const io = new Redis({ port, username: 'looper', password: 'looppw' });
+    try {
+      await waitFor(
+        () =>
+          io.call('rg.trigger', 't').then(
+            () => false,
+            (err: Error) => /^NOPERM .*'rg\.trigger'.*FCALL/.test(err.message),
+          ),
+        'the revoked right to be refused',
+        GRANT_TTL_MS + 5000,
+      );
+    } finally {
+      io.disconnect();
+    }
+    // authenticating again forgets the grant at once
+    await admin.call('ACL', 'SETUSER', 'looper', '+fcall');
+    await c.roundTrip(cmd('rg.trigger', 't'), '$3\r\nran\r\n');
+    await admin.call('ACL', 'SETUSER', 'looper', '-fcall');
+    await c.roundTrip(
+      cmd('AUTH', 'looper', 'looppw') + cmd('rg.trigger', 't'),
+      '+OK\r\n' + noperm('rg.trigger', 'FCALL'),
+    );
+  } finally {
+    c.close();
+  }
 });

@@ -11,6 +11,7 @@ import type { Logger } from '../log/logger.js';
 import { ClientBudget, ReadGate } from './client-budget.js';
 import { ClientLinks } from './client-links.js';
 import type { CommandContext, CommandTable } from './commands.js';
+import { aclChanged } from './grants.js';
 import { HookHold } from './hook-hold.js';
 import type { Expect } from './link/expect.js';
 import type { LinkLoss, LinkOwner, RedisLink } from './link/redis-link.js';
@@ -274,6 +275,7 @@ export class ClientConnection implements LinkOwner {
   private forward(req: Request): boolean {
     const binding = bindingOf(req);
     if (req.name === 'client') this.followPause(req);
+    else if (req.name === 'acl') aclChanged();
     const link = this.links.forBinding(binding, this.inFlight === 0);
     if (link !== this.links.current) {
       if (this.inFlight > 0) return false;

@@ -4,8 +4,10 @@
 // async; the client's later commands wait for it, so replies keep their order.
 import { probesFor, type Right, rightOf, verdict } from './acl.js';
 import type { ClientLinks } from './client-links.js';
+import { Grants } from './grants.js';
 import type { CommandContext, CommandTable } from './commands.js';
 import type { RedisLink } from './link/redis-link.js';
+import type { Credentials } from './link/setup.js';
 import type { ClientReplyMode } from './reply-mode.js';
 import { encodeCommand } from './resp/encode.js';
 import { ErrorReply, type Reply } from './resp/reply.js';
@@ -51,12 +53,15 @@ export interface GateHost {
 interface Probing {
   readonly req: Request;
   readonly right: Right;
+  /** Whose rights the probes checked (the session may change before they are answered). */
+  readonly credentials: Credentials | null;
   readonly answers: Buffer[];
   readonly silent: boolean;
 }
 
 export class RgGate {
   private probing: Probing | null = null;
+  private readonly grants = new Grants();
 
   constructor(
     private readonly commands: CommandTable,
@@ -85,12 +90,14 @@ export class RgGate {
       );
     }
     const right = rightOf(req.name);
-    const probes = probesFor(right, host.session.credentials !== null);
+    const credentials = host.session.credentials;
+    if (this.grants.holds(right, credentials)) return this.execute(req, silent);
+    const probes = probesFor(right, credentials !== null);
     if (probes.length === 0) return this.execute(req, silent);
     // the shared link of the client's setup runs as the client's user and never has replies turned off
     const link = host.links.sharedLink(host.idle);
     host.links.current = link;
-    this.probing = { req, right, answers: [], silent };
+    this.probing = { req, right, credentials, answers: [], silent };
     host.running(true);
     host.probe(link, probes);
   }
@@ -104,7 +111,11 @@ export class RgGate {
     this.probing = null;
     this.host.running(false);
     const refusal = verdict(p.req.name, p.right, p.answers);
-    if (refusal === null) return this.execute(p.req, p.silent);
+    if (refusal === null) {
+      this.grants.granted(p.right, p.credentials);
+      return this.execute(p.req, p.silent);
+    }
+    this.grants.refused();
     if (p.silent) return;
     if (Buffer.isBuffer(refusal)) this.host.write(refusal);
     else this.host.reply(refusal);
