@@ -21,8 +21,9 @@ mkdir -p "$OUT"
 REDIS_ARGS=(--bind 127.0.0.1 --save '' --appendonly no --enable-debug-command yes --enable-module-command yes
   --enable-protected-configs yes)
 
+# up to 60 s: a gears server listens once its execution threads have started, seconds on a busy machine
 wait_port() {
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 600); do
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
     sleep 0.1
   done

@@ -34,8 +34,11 @@ async function serve(args: string[], env: Record<string, string>, whileUp: () =>
     void exited.then(() => resolve());
   });
   if (child.exitCode === null) {
-    await whileUp();
-    child.kill('SIGTERM');
+    try {
+      await whileUp();
+    } finally {
+      child.kill('SIGTERM');
+    }
   }
   return { stdout, stderr, code: await exited };
 }
