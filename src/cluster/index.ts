@@ -1,11 +1,7 @@
-export {
-  GearsCluster,
-  checkRole,
-  type ClusterInfo,
-  type ClusterOptions,
-  type ShardExecution,
-  type ShardInfo,
-} from './gears-cluster.js';
-export { standbyRefusal, type RedisRole } from './role.js';
+export { GearsCluster } from './gears-cluster.js';
+export type { ClusterInfo, ShardInfo } from './info.js';
+export type { ClusterOptions } from './membership.js';
+export type { ShardExecution } from './queries.js';
+export { checkRole, standbyRefusal, type RedisRole } from './role.js';
 export { parseClusterNodes, SlotMap, type Shard, type Topology } from './topology.js';
 export type { ListedExecution } from './messages.js';

@@ -55,19 +55,26 @@ export async function readRunIds(reader: KeyReader, shards: readonly Shard[]): P
 }
 
 /**
+ * Every shard's gears server run id. A missing one is read again after a heartbeat, since a
+ * FLUSHALL removes the keys that the servers write back within a beat.
+ */
+export async function liveRunIds(reader: KeyReader, shards: readonly Shard[]): Promise<Map<string, string | null>> {
+  const runIds = await readRunIds(reader, shards);
+  if (shards.every((s) => runIds.get(s.id))) return runIds;
+  await new Promise((r) => setTimeout(r, BEAT_MS + 100));
+  return readRunIds(reader, shards);
+}
+
+/**
  * The first of `shards` whose gears server is gone or was restarted since `runIds` were read, with
- * how; a missing key is read again after a beat (a FLUSHALL removes it until the next heartbeat).
+ * how (read as liveRunIds does).
  */
 export async function departedShard(
   reader: KeyReader,
   shards: readonly Shard[],
   runIds: Readonly<Record<string, string>>,
 ): Promise<{ shard: Shard; what: string } | undefined> {
-  let now = await readRunIds(reader, shards);
-  if (shards.some((s) => now.get(s.id) === null)) {
-    await new Promise((r) => setTimeout(r, BEAT_MS + 100));
-    now = await readRunIds(reader, shards);
-  }
+  const now = await liveRunIds(reader, shards);
   for (const shard of shards) {
     const runId = now.get(shard.id);
     if (runId === runIds[shard.id]) continue;

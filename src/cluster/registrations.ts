@@ -1,5 +1,5 @@
 // Registrations across a cluster. A registering source runs on every shard like any execution
-// (src/cluster/gears-cluster.ts) and every shard installs its functions under the ids the
+// (src/cluster/batches.ts) and every shard installs its functions under the ids the
 // originator gave them, so one id names a registration on the whole cluster. Here: the commands
 // that change registrations act on every shard, RG.DUMPREGISTRATIONS CLUSTER adds up the counters,
 // and a gears server that joins installs the registrations the other shards store.

@@ -2,6 +2,7 @@
 // ROLE, which Redis answers with or without cluster mode. A gears server beside a replica stands by:
 // it serves nothing that writes, and takes over its shard when the replica is promoted.
 import type { Redis } from 'ioredis';
+import { localLink } from './links.js';
 
 export type RedisRole = { readonly kind: 'primary' } | { readonly kind: 'replica'; readonly primary: string };
 
@@ -9,6 +10,25 @@ export async function readRole(redis: Redis): Promise<RedisRole> {
   const reply = (await redis.call('ROLE')) as unknown[];
   if (String(reply[0]) !== 'slave') return { kind: 'primary' };
   return { kind: 'replica', primary: `${String(reply[1])}:${String(reply[2])}` };
+}
+
+/**
+ * The role of the Redis at `redisUrl`, refusing a replica unless `standby`, before anything starts on
+ * it; undefined for a Redis that cannot be reached yet (the engine waits for it, and the role is acted
+ * on once it answers).
+ */
+export async function checkRole(redisUrl: string, standby = false): Promise<RedisRole | undefined> {
+  const redis = localLink(redisUrl, 'gearbox-check');
+  try {
+    const role = await readRole(redis);
+    if (role.kind === 'replica' && !standby) throw replicaRefusal(redisUrl);
+    return role;
+  } catch (err) {
+    if (err instanceof ReplicaError) throw err;
+    return undefined;
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** Refusing to attach to a replica without --standby: a gears server there could not write. */
