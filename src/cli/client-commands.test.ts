@@ -2,6 +2,9 @@
 // diagnoses, secrets from the environment, Ctrl-C aborting a run.
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { RedisGears } from '../client/index.js';
@@ -79,6 +82,9 @@ describe('every command', () => {
     );
     const usage = await gearbox(['abort']);
     assert.match(usage.stderr, /^gearbox abort: missing required argument 'id'\n$/);
+    const nosuch = await gearbox(['frobnicate']);
+    assert.equal(nosuch.code, 1);
+    assert.match(nosuch.stderr, /^gearbox: unknown command 'frobnicate'\n$/);
   });
 });
 
@@ -116,6 +122,18 @@ describe('diagnoses', () => {
   it('a source that does not parse shows line and column', async () => {
     const bad = await gearbox(['run', '-e', 'GB()\n  .map((r) => r.)\n  .run()', ...server()], secret);
     assert.match(bad.stderr, /^gearbox run: -e:2:17: the source does not parse: Unexpected token\n$/);
+  });
+
+  it("a script whose top-level code throws names the file and line, a .ts script's through its source map", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gearbox-run-'));
+    await writeFile(join(dir, 'lib.ts'), 'export function setUp(): void {\n  const o: any = {};\n  o.a.b = 1;\n}\n');
+    await writeFile(join(dir, 'main.ts'), "import { setUp } from './lib';\nsetUp();\nGB().run();\n");
+    await writeFile(join(dir, 'throws.js'), "const a = 1;\nthrow new Error('not configured');\nGB().run();\n");
+    const ts = await gearbox(['run', join(dir, 'main.ts'), ...server()], secret);
+    assert.match(ts.stderr, /^error: Cannot set properties of undefined \(setting 'b'\) \(at \S+lib\.ts:3:7\)\n$/);
+    const js = await gearbox(['run', join(dir, 'throws.js'), ...server()], secret);
+    assert.match(js.stderr, /^error: not configured \(at \S+throws\.js:2:7\)\n$/);
+    for (const outcome of [ts, js]) assert.equal(outcome.code, 1);
   });
 });
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { preferLogLevel } from '../log/logger.js';
 import { applyConfig, parseConfigFile } from './config-file.js';
 import { serverOptions } from './connection.js';
 import { serveCommand } from './serve.js';
@@ -36,7 +37,9 @@ function positive(value: string): number {
 const program = new Command('gearbox')
   .description('RedisGears-style gear functions for TypeScript, on stock Redis')
   .version(version)
-  .option('--verbose', 'show stack traces with errors');
+  .option('--verbose', 'show stack traces with errors')
+  // an unknown command, say: prefixed as a command's errors are (see command() below)
+  .configureOutput({ outputError: (text, write) => write(`gearbox: ${text.replace(/^error: /, '')}`) });
 
 /**
  * Every command reports a failure as one `gearbox <command>: ...` line and exit status 1; the stack
@@ -198,4 +201,6 @@ command('demo')
   .option('--cluster', 'a 3-primary Redis Cluster with a gears server per primary: the cluster sections instead')
   .action((options: { cluster?: boolean }) => (options.cluster ? demoClusterCommand() : demoCommand()));
 
+// at a terminal or under a supervisor, gearbox says what it does (as a library it says only what goes wrong)
+preferLogLevel('info');
 await program.parseAsync(process.argv);

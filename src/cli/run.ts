@@ -3,7 +3,8 @@
 // aborts the execution on the server and drops it.
 import { readFile } from 'node:fs/promises';
 import { parse } from 'acorn';
-import { bundleScript, type ExecID, type RedisGears } from '../client/index.js';
+import { bundleScript, type BundledScript, type ExecID, type RedisGears } from '../client/index.js';
+import { placeInScript } from '../client/script.js';
 import { connectClient, diagnose, type ServerOptions } from './connection.js';
 import { jsonValue } from './output.js';
 import { ProgressLine } from './progress.js';
@@ -21,16 +22,19 @@ interface Loaded {
   readonly requirements: readonly string[];
   /** What to call the source in a parse error. */
   readonly name: string;
+  /** Where a line and column of `source` are in the user's files. */
+  readonly origin: BundledScript['origin'];
 }
 
 async function load(file: string | undefined, options: RunOptions): Promise<Loaded> {
-  if (options.eval !== undefined) return { source: options.eval, requirements: [], name: '-e' };
+  if (options.eval !== undefined)
+    return { source: options.eval, requirements: [], name: '-e', origin: () => undefined };
   if (!file) throw new Error('give a file with the gear function, or its source with -e');
   if (/\.[cm]?ts$/.test(file)) return { ...(await bundleScript(file)), name: file };
   const source = await readFile(file, 'utf8').catch(() => {
     throw new Error(`cannot read ${file}: check the path`);
   });
-  return { source, requirements: [], name: file };
+  return { source, requirements: [], name: file, origin: (line, column) => `${file}:${line}:${column}` };
 }
 
 /** A source that does not parse, found before sending, with its line and column. */
@@ -94,11 +98,13 @@ export async function runCommand(file: string | undefined, options: RunOptions):
       stop();
     }
     await client.gears.dropexecution(id).catch(() => undefined);
+    // an error the script's top-level code threw says where, in the user's file
+    const errors = result.errors.map((error) => placeInScript(error, loaded.origin));
     if (options.json) {
-      console.log(JSON.stringify({ results: result.results.map(jsonValue), errors: result.errors }, null, 2));
+      console.log(JSON.stringify({ results: result.results.map(jsonValue), errors }, null, 2));
     } else {
       for (const value of result) console.log(value);
-      for (const error of result.errors) console.error(`error: ${error}`);
+      for (const error of errors) console.error(`error: ${error}`);
     }
     if (result.errors.length > 0) process.exitCode = 1;
   } catch (err) {

@@ -281,6 +281,28 @@ describe('script files', () => {
     await writeFile(join(dir, 'bad.ts'), 'const x = ;\n');
     await assert.rejects(client.gears.jsexecute(join(dir, 'bad.ts')), /bad\.ts does not compile: .*bad\.ts:1:11: /);
   });
+
+  test('a script whose top-level code throws is a GearsScriptError naming the file and line it threw at', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gearbox-script-'));
+    await writeFile(
+      join(dir, 'lib.ts'),
+      '// a helper\nexport function setUp(): void {\n  const o: any = {};\n  o.a.b = 1;\n}\n',
+    );
+    await writeFile(join(dir, 'main.ts'), "import { setUp } from './lib';\nsetUp();\nGB().run();\n");
+    await writeFile(join(dir, 'throws.js'), "const a = 1;\nthrow new Error('not configured');\nGB().run();\n");
+    await assert.rejects(client.gears.jsexecute(join(dir, 'main.ts')), (err: Error) => {
+      assert.ok(err instanceof GearsScriptError, String(err));
+      assert.match(
+        err.message,
+        /^script \S+main\.ts threw while loading: Cannot set properties of undefined .*\(at \S+lib\.ts:4:7\)$/,
+      );
+      return true;
+    });
+    await assert.rejects(
+      client.gears.jsexecute(join(dir, 'throws.js')),
+      /^GearsScriptError: script \S+throws\.js threw while loading: not configured \(at \S+throws\.js:2:7\)$/,
+    );
+  });
 });
 
 describe('bad input gets typed errors', () => {
@@ -297,6 +319,21 @@ describe('bad input gets typed errors', () => {
       });
     } finally {
       nowhere.disconnect();
+    }
+  });
+
+  test('a client made before its server is up fails at once, then works once the server is', async () => {
+    const port = await freePort();
+    const early = new RedisGears({ port }); // default options, no 'error' listener of the application's
+    let late: RedisProcess | undefined;
+    try {
+      await assert.rejects(early.get('k'), GearsConnectionError);
+      late = await startRedis([], port);
+      // ioredis goes on reconnecting; the command waits for the next attempt, which Redis answers
+      assert.equal(await early.ping(), 'PONG');
+    } finally {
+      early.disconnect();
+      await late?.stop();
     }
   });
 

@@ -69,3 +69,8 @@ export async function clusterOf(node: NodeAccess): Promise<Cluster | null> {
   cluster.on('error', () => undefined); // surfaced per command, as on the node's own connection
   return cluster;
 }
+
+/** The address of the gears server (or plain node) serving `slot`, as the cluster client knows it. */
+export function slotAddress(cluster: Cluster, slot: number | null): string | undefined {
+  return slot === null ? undefined : cluster.slots[slot]?.[0];
+}

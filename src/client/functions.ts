@@ -1,7 +1,8 @@
 // What gears.jsexecute() and the CLI accept as a gear function, turned into what RG.JSEXECUTE
 // takes: a source and its requirements.
 import { ClosedGearFunction, GearsBuilder, OpenGearFunction, ParametrizedFunction, toSource } from '../model/index.js';
-import { bundleScript, looksLikeScriptPath } from './script.js';
+import type { GearsError } from './errors.js';
+import { bundleScript, looksLikeScriptPath, scriptFailure } from './script.js';
 
 /** A gear function in any of chapter 4's three forms: source text, a script path, or an object. */
 export type GearFunctionInput<T = unknown> =
@@ -10,12 +11,16 @@ export type GearFunctionInput<T = unknown> =
 export interface Sendable {
   readonly source: string;
   readonly requirements: readonly string[];
+  /** A script file's failure, naming the script (and where in it the top-level code threw). */
+  readonly explain?: (err: GearsError) => GearsError;
 }
 
 /** Source and requirements of `fn`; an open function is closed with run(), as RedGrease does. */
 export async function sendable(fn: GearFunctionInput): Promise<Sendable> {
   if (typeof fn === 'string') {
-    return looksLikeScriptPath(fn) ? bundleScript(fn) : { source: fn, requirements: [] };
+    if (!looksLikeScriptPath(fn)) return { source: fn, requirements: [] };
+    const script = await bundleScript(fn);
+    return { ...script, explain: (err) => scriptFailure(err, fn, script) };
   }
   if (fn instanceof ParametrizedFunction) return { source: fn.toSource(), requirements: fn.requirements };
   if (fn instanceof ClosedGearFunction) return { source: toSource(fn), requirements: fn.requirements };

@@ -7,6 +7,7 @@ import type {
   ParametrizedFunction,
 } from '../model/index.js';
 import { GearsConfig } from './config.js';
+import type { GearsError } from './errors.js';
 import { sendable, type GearFunctionInput } from './functions.js';
 import { sender, type CommandArg, type GearsClientLike, type Send } from './link.js';
 import {
@@ -118,14 +119,16 @@ export class Gears {
     options?: O,
   ): Promise<JsexecuteReply<T, O>>;
   async jsexecute(fn: GearFunctionInput, options?: JsexecuteOptions): Promise<unknown> {
-    const { source, requirements } = await sendable(fn);
+    const { source, requirements, explain } = await sendable(fn);
     const args: CommandArg[] = [source];
     if (options?.id !== undefined) args.push('ID', options.id);
     if (options?.upgrade) args.push('UPGRADE');
     if (options?.unblocking) args.push('UNBLOCKING');
     const specs = [...new Set([...requirements, ...(options?.requirements ?? [])])];
     if (specs.length) args.push('REQUIREMENTS', ...specs);
-    const reply = await this.send('RG.JSEXECUTE', args);
+    const reply = await this.send('RG.JSEXECUTE', args).catch((err: GearsError) => {
+      throw explain ? explain(err) : err;
+    });
     if (options?.unblocking) return parseExecID(reply);
     return parseResults(Array.isArray(reply) ? reply : [[], []]);
   }

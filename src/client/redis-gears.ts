@@ -3,8 +3,10 @@
 // of a Redis Cluster, it becomes a cluster client by itself: keyed commands go to the shard serving
 // their slot (src/client/cluster-route.ts); gears commands and keyless ones stay on the given node.
 import { Redis, type ChainableCommander, type Cluster, type Command, type RedisOptions } from 'ioredis';
-import { clusterOf } from './cluster-route.js';
+import { clusterOf, slotAddress } from './cluster-route.js';
+import { watchConnection } from './connection-watch.js';
 import { Gears } from './gears.js';
+import { addressOf } from './link.js';
 
 /** The gears server's default port (`gearbox serve`). */
 export const GEARS_PORT = 6390;
@@ -19,14 +21,19 @@ export class RedisGears extends Redis {
   /** Whether the node is part of a cluster, asked once, at the first keyed command (or `clusterClient()`). */
   private routing: Promise<Cluster | null> | undefined;
   private routed: Cluster | null | undefined;
+  private readonly typeFailures: (command: Command) => void;
 
   /** `new RedisGears()` connects to 127.0.0.1:6390; a URL or ioredis options say otherwise. */
   constructor(options?: RedisGearsOptions);
   constructor(url: string, options?: RedisGearsOptions);
   constructor(first?: string | RedisGearsOptions, second?: RedisGearsOptions) {
-    const options = { port: GEARS_PORT, ...(typeof first === 'object' ? first : second) };
+    const given = typeof first === 'object' ? first : second;
+    const options = { port: GEARS_PORT, ...given };
     if (typeof first === 'string') super(first, options);
     else super(options);
+    this.typeFailures = watchConnection(this, given?.maxRetriesPerRequest !== undefined, (command) =>
+      this.routed && command.getKeys().length > 0 ? slotAddress(this.routed, command.getSlot()) : addressOf(this),
+    );
     this.gears = new Gears(this);
   }
 
@@ -46,6 +53,8 @@ export class RedisGears extends Redis {
   }
 
   override sendCommand(command: Command, stream?: Stream): unknown {
+    // ioredis' constructor may send before this one has set `typeFailures`
+    this.typeFailures?.(command);
     // a pipeline's own stream, a standalone server, connection set-up and keyless commands (RG.*, PING,
     // INFO) stay on this node
     if (stream !== undefined || this.routed === null || command.getKeys().length === 0) {

@@ -3,16 +3,18 @@
 // globals on the server; npm packages stay require() calls and are sent as requirements.
 import { readFileSync } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { builtinModules } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { builtinModules, SourceMap, type SourceMapPayload, type SourceMapping } from 'node:module';
+import { dirname, join, relative, resolve } from 'node:path';
 import { build, type Message, type Plugin } from 'esbuild';
 import { RUNTIME_GLOBALS } from '../model/index.js';
-import { GearsScriptError } from './errors.js';
+import { GearsScriptError, type GearsError } from './errors.js';
 
 export interface BundledScript {
   readonly source: string;
   /** npm specs of the packages the script imports (name@range from the nearest package.json). */
   readonly requirements: readonly string[];
+  /** `file:line:column` in the script's own files of a line and column (1-based) of `source`, if known. */
+  readonly origin: (line: number, column: number) => string | undefined;
 }
 
 const SCRIPT = /\.(?:[cm]?[jt]s)$/;
@@ -63,6 +65,36 @@ function gearboxPlugin(dir: string, requirements: Set<string>): Plugin {
   };
 }
 
+/** Maps a bundle's line and column back to the file they came from (relative to the working directory if under it). */
+function originIn(map: string, bundle: string): BundledScript['origin'] {
+  const sourceMap = new SourceMap(JSON.parse(map) as SourceMapPayload);
+  return (line, column) => {
+    const entry = sourceMap.findEntry(line - 1, column - 1) as Partial<SourceMapping>;
+    if (entry.originalSource === undefined || entry.originalLine === undefined) return undefined;
+    const file = resolve(dirname(bundle), entry.originalSource);
+    const shown = relative(process.cwd(), file);
+    return `${shown.startsWith('..') ? file : shown}:${entry.originalLine + 1}:${(entry.originalColumn ?? 0) + 1}`;
+  };
+}
+
+// the gears server's words for where a source's top-level code threw (src/engine/worker/evaluate.ts)
+const POSITION = / \(at line (\d+):(\d+) of the source\)/;
+
+/** `message` with the positions the gears server gave in the sent source shown in the script's files. */
+export function placeInScript(message: string, origin: BundledScript['origin']): string {
+  return message.replace(new RegExp(POSITION.source, 'g'), (whole, line: string, column: string) => {
+    const place = origin(Number(line), Number(column));
+    return place === undefined ? whole : ` (at ${place})`;
+  });
+}
+
+/** A failure of the script sent from `path`: one its top-level code threw names the script and the place. */
+export function scriptFailure(err: GearsError, path: string, script: BundledScript): GearsError {
+  if (!POSITION.test(err.message)) return err;
+  const what = placeInScript(err.message.replace(/^RG\.JSEXECUTE: (ERR )?/, ''), script.origin);
+  return new GearsScriptError(`script ${path} threw while loading: ${what}`, { cause: err });
+}
+
 function describe(message: Message): string {
   const where = message.location
     ? `${message.location.file}:${message.location.line}:${message.location.column + 1}: `
@@ -77,18 +109,24 @@ export async function bundleScript(path: string): Promise<BundledScript> {
     throw new GearsScriptError(`script ${path} does not exist (looked at ${file}); check the path`);
   });
   const requirements = new Set<string>();
+  const bundle = join(dirname(file), 'gearbox-bundle.js');
   try {
     const result = await build({
       entryPoints: [file],
       bundle: true,
       write: false,
+      // never written (write: false); names the bundle its source map's paths are relative to
+      outfile: bundle,
+      sourcemap: 'external',
+      sourcesContent: false,
       platform: 'node',
       format: 'cjs',
       target: 'node20',
       logLevel: 'silent',
       plugins: [gearboxPlugin(dirname(file), requirements)],
     });
-    return { source: result.outputFiles[0]!.text, requirements: [...requirements] };
+    const output = (suffix: string) => result.outputFiles.find((f) => f.path.endsWith(suffix))!.text;
+    return { source: output('.js'), requirements: [...requirements], origin: originIn(output('.js.map'), bundle) };
   } catch (err) {
     const errors = (err as { errors?: Message[] }).errors;
     if (!errors?.length) throw new GearsScriptError(`script ${path} could not be bundled: ${(err as Error).message}`);

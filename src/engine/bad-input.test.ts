@@ -41,8 +41,16 @@ describe('sources that do not run', () => {
     await assert.rejects(h.execute("GB('ShardsIDReader').run(); GB('ShardsIDReader').run();"), /one function/);
   });
 
-  test('a source that throws at top level: a GearsError with its message', async () => {
-    await assert.rejects(h.execute("throw new Error('top level failure')"), /top level failure/);
+  test('a source that throws at top level: a GearsError with its message and where in the source', async () => {
+    await assert.rejects(
+      h.execute("throw new Error('top level failure')"),
+      /top level failure \(at line 1:7 of the source\)$/,
+    );
+    // the innermost frame of the source's own code: the helper's line, not the call's
+    await assert.rejects(
+      h.execute('const a = 1;\nfunction f(o) {\n  return o.x.y;\n}\nf({});\nGB().run();'),
+      /^GearsError: Cannot read properties of undefined \(reading 'y'\) \(at line 3:14 of the source\)$/,
+    );
   });
 
   test('an unknown reader is an error naming it', async () => {
@@ -66,7 +74,10 @@ describe('steps and readers that cannot run: an error reply before anything runs
   const refused = async (source: string, message: RegExp) => {
     await assert.rejects(h.execute(`await execute('INCR', 'evaluated'); ${source}`), (err: Error) => {
       assert.ok(err instanceof GearsError, String(err));
-      assert.match(err.message, message);
+      // the step's call is where the source threw
+      const [, what, where] = /^(.*) \(at line (\d+):\d+ of the source\)$/.exec(err.message) ?? [];
+      assert.equal(where, '1', err.message);
+      assert.match(what!, message);
       return true;
     });
   };

@@ -1,6 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import { Redis } from 'ioredis';
-import { childLogger, type Logger } from '../log/logger.js';
+import { childLogger, preferLogLevel, type Logger, type LogLevel } from '../log/logger.js';
 import {
   ClosedGearFunction,
   ExecutionResult,
@@ -32,6 +32,13 @@ export interface EngineOptions {
   /** Initial configuration, RedisGears names (ExecutionThreads is fixed from here on). */
   readonly config?: Record<string, ConfigValue>;
   readonly logger?: Logger;
+  /**
+   * How much gearbox logs, on stderr (human-readable on a terminal, JSON lines otherwise): by default
+   * 'warn', warnings and errors only, so an application's output stays its own; 'info' adds what the
+   * engine does (registrations restored, keyspace notifications enabled) and gear functions' `log()`
+   * lines. One logger serves the whole process; GEARBOX_LOG_LEVEL, when set, wins.
+   */
+  readonly logLevel?: LogLevel;
   /** Where REQUIREMENTS are installed (default ~/.gearbox/requirements, or GEARBOX_REQUIREMENTS_DIR). */
   readonly requirementsDir?: string;
   /**
@@ -171,6 +178,7 @@ export class Engine {
    * A Redis that is down is waited for, not fatal.
    */
   static async start(options: EngineOptions): Promise<Engine> {
+    if (options.logLevel) preferLogLevel(options.logLevel);
     const engine = new Engine(options);
     try {
       await engine.redis.connect();

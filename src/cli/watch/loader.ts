@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { bundleScript, ExecutionResult, type Gears, type RedisGears } from '../../client/index.js';
+import { bundleScript, ExecutionResult, type Gears, type GearsError, type RedisGears } from '../../client/index.js';
+import { scriptFailure } from '../../client/script.js';
 
 export interface LoaderOptions {
   readonly indexPrefix: string;
@@ -62,7 +63,9 @@ export class ScriptLoader {
     const loaded =
       (await this.sessionRegistrations(path)).length > 0 || (await this.#client.hexists(this.indexKey, path)) === 1;
     const send = (upgrade: boolean) =>
-      this.gears.jsexecute(bundled.source, { id: path, upgrade, unblocking, requirements });
+      this.gears.jsexecute(bundled.source, { id: path, upgrade, unblocking, requirements }).catch((err: GearsError) => {
+        throw scriptFailure(err, path, bundled);
+      });
     let reply;
     try {
       reply = await send(loaded);

@@ -32,6 +32,22 @@ function acknowledgeDefaultLoader(): void {
 }
 acknowledgeDefaultLoader();
 
+// the name a source's frames carry in stack traces
+const SOURCE_FILE = 'gear-function.js';
+// `at gear-function.js:1:7` or `at f (gear-function.js:3:14)`; not gearbox's own src/model/gear-function.js
+const SOURCE_FRAME = new RegExp(`^\\s+at (?:.* \\()?${SOURCE_FILE.replace('.', '\\.')}:(\\d+):(\\d+)\\)?$`, 'm');
+
+/**
+ * Where in the source an error its top-level code threw was raised (the innermost frame of the
+ * source's own code), as ` (at line L:C of the source)`; '' when the stack does not say. A client that
+ * sent a bundled script maps it back to the script's file (src/client/script.ts).
+ */
+export function sourcePosition(err: unknown): string {
+  const stack = (err as { stack?: unknown } | null)?.stack;
+  const frame = typeof stack === 'string' ? SOURCE_FRAME.exec(stack) : null;
+  return frame ? ` (at line ${frame[1]}:${frame[2]} of the source)` : '';
+}
+
 /** The wrapper's first line, so that a source's own line numbers stay right in stack traces. */
 function wrap(source: string, globalNames: readonly string[]): string {
   return `(function (${BUILTIN_NAMES.join(', ')}) { return async function (${[...globalNames, 'require'].join(', ')}) {\n${source}\n} })`;
@@ -46,7 +62,7 @@ function wrap(source: string, globalNames: readonly string[]): string {
 export function compileSource(source: string, globalNames: readonly string[]): vm.Script {
   try {
     return new vm.Script(wrap(source, globalNames), {
-      filename: 'gear-function.js',
+      filename: SOURCE_FILE,
       lineOffset: -1,
       // import() inside a source loads as the thread's own import() does (Node built-ins, packages)
       importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,

@@ -27,6 +27,9 @@ interface Slot {
 }
 
 const WORKER_URL = new URL('./worker-main.js', import.meta.url);
+// A thread inherits the application's node flags, but Node refuses --input-type in a thread that runs a
+// file: an application started as `node --input-type=module -e ...` would crash every execution thread.
+const WORKER_EXEC_ARGV = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
 
 /**
  * ExecutionThreads worker threads, each running one job at a time; further jobs wait in order.
@@ -126,6 +129,7 @@ export class WorkerPool {
   private spawn(index: number, pinned: Queued[]): void {
     const worker = new Worker(WORKER_URL, {
       workerData: this.setup,
+      execArgv: WORKER_EXEC_ARGV,
       // V8's own limit for the heap; memory-guard.ts adds the Buffers V8 does not count
       resourceLimits: { maxOldGenerationSizeMb: this.setup.maxMemoryMb },
     });

@@ -12,7 +12,7 @@ import { ensureReady, linkSettled, openRedis, transactionLink } from './links.js
 import type { EventsJob, FromWorker, JobDistribution, RunJob, SessionJob, ToWorker, WorkerSetup } from './protocol.js';
 import { describePlan, runEvents } from './session-events.js';
 import { describeSteps } from './steps-info.js';
-import { evaluateSource, requireFrom } from './evaluate.js';
+import { evaluateSource, requireFrom, sourcePosition } from './evaluate.js';
 import { memoryWatcher } from './memory-guard.js';
 import { redisAddress } from '../redis-address.js';
 import { registerRedisTls } from '../redis-tls.js';
@@ -74,7 +74,7 @@ async function runJob(job: RunJob): Promise<void> {
     await ensureReady(redis, setup.redisUrl);
     await evaluateSource(job.source, runtime, require);
   } catch (err) {
-    return post({ type: 'failed', executionId: job.executionId, message: errorMessage(err) });
+    return post({ type: 'failed', executionId: job.executionId, message: errorMessage(err) + sourcePosition(err) });
   }
   const runs = closed.filter((p) => p.action?.kind === 'run');
   if (closed.length === 0)

@@ -145,7 +145,7 @@ describe('RG.* commands through the gears server', () => {
     await client.call('RG.GETRESULTSBLOCKING', failed).catch(() => undefined);
     const [other] = (await client.call('RG.GETEXECUTION', failed)) as unknown[][];
     const otherPlan = other[3] as unknown[];
-    assert.deepEqual(otherPlan[otherPlan.indexOf('errors') + 1], ['top-level failure']);
+    assert.deepEqual(otherPlan[otherPlan.indexOf('errors') + 1], ['top-level failure (at line 1:7 of the source)']);
   });
 
   it('RG.GETEXECUTION shows the plan, with durations when ProfileExecutions is on', async () => {
