@@ -21,24 +21,13 @@ mkdir -p "$OUT"
 REDIS_ARGS=(--bind 127.0.0.1 --save '' --appendonly no --enable-debug-command yes --enable-module-command yes
   --enable-protected-configs yes)
 
+# up to 60 s: a gears server listens once its execution threads have started, seconds on a busy machine
 wait_port() {
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 600); do
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
     sleep 0.1
   done
   return 1
-}
-
-# Waits until the gears server's execution threads have connected to Redis (their connections' CLIENT SETNAME
-# would otherwise land in the SLOWLOG or CLIENT LIST of a unit's first tests on a loaded machine).
-settle() {
-  local last=-1 now
-  for _ in $(seq 1 100); do
-    now=$(redis-cli -p "$1" client list 2>/dev/null | grep -c 'name=gearbox-execution')
-    [ "$now" -gt 0 ] && [ "$now" = "$last" ] && return 0
-    last=$now
-    sleep 0.5
-  done
 }
 
 # run_unit MODE UNIT: starts the servers, runs the unit, stops them; the log lands in $OUT/MODE/UNIT.log
@@ -52,8 +41,9 @@ run_unit() {
   if [ "$mode" = gearbox ]; then
     node "$CLI" serve --redis "redis://127.0.0.1:$rport" --port "$gport" --log-level warn >"$dir/gears.log" 2>&1 &
     pids+=($!)
+    # the gears server listens only once its execution threads' links to Redis are set up, so a unit's
+    # first MONITOR or SLOWLOG does not meet their setup commands
     wait_port "$gport"
-    settle "$rport"
     port=$gport
   fi
   mkdir -p "$OUT/$mode/$(dirname "$unit")"

@@ -99,9 +99,11 @@ export async function startGearsProcess(
   );
   await new Promise<void>((resolve, reject) => {
     let seen = '';
+    // generous: the server is ready once its execution threads have started and linked to Redis, which
+    // takes seconds on a machine busy with other servers starting
     const timer = setTimeout(
-      () => reject(new Error(`gearbox serve on port ${p} printed no "ready" line within 15 s`)),
-      15_000,
+      () => reject(new Error(`gearbox serve on port ${p} printed no "ready" line within 60 s`)),
+      60_000,
     );
     child.stdout!.on('data', (chunk: Buffer) => {
       seen += chunk.toString();

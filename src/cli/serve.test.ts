@@ -5,6 +5,8 @@ import { connect } from 'node:net';
 import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import { freePort, startRedis } from '../../test/support/redis.js';
+import { waitFor } from '../../test/support/wait.js';
+import { cmd, RawClient } from '../server/harness.test.support.js';
 
 const CLI = new URL('./main.js', import.meta.url).pathname;
 
@@ -32,8 +34,11 @@ async function serve(args: string[], env: Record<string, string>, whileUp: () =>
     void exited.then(() => resolve());
   });
   if (child.exitCode === null) {
-    await whileUp();
-    child.kill('SIGTERM');
+    try {
+      await whileUp();
+    } finally {
+      child.kill('SIGTERM');
+    }
   }
   return { stdout, stderr, code: await exited };
 }
@@ -97,6 +102,43 @@ test('limit flags are written as in redis.conf: --maxclients applies, a bad one 
     });
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /gearbox serve: client-output-buffer-limit takes a class of normal or pubsub first/);
+  } finally {
+    await redis.stop();
+  }
+});
+
+test("ready means the execution threads are linked: a MONITOR opened then sees only its clients' commands", async () => {
+  const redis = await startRedis();
+  const port = await freePort();
+  try {
+    await serve(['--redis', redis.url, '--port', String(port), '--threads', '2'], {}, async () => {
+      // as Redis saw them when the ready line came: every thread's link there, its name the last it sent
+      const direct = new Redis({ port: redis.port, lazyConnect: true });
+      await direct.connect();
+      const links = String(await direct.call('CLIENT', 'LIST'))
+        .split('\n')
+        .filter((line) => line.includes('name=gearbox-execution'));
+      direct.disconnect();
+      assert.equal(links.length, 2, links.join('\n'));
+      for (const link of links) assert.match(link, / cmd=client\|setname /);
+
+      const monitor = await RawClient.connect(port);
+      await monitor.roundTrip(cmd('MONITOR'), '+OK\r\n');
+      const client = await RawClient.connect(port);
+      await client.roundTrip(cmd('PING', 'sentinel'), '$8\r\nsentinel\r\n');
+      await waitFor(() => monitor.pending.includes('sentinel'), 'the MONITOR to show the PING');
+      assert.match(monitor.pending, /^\+[\d.]+ \[0 [\d.:]+\] "PING" "sentinel"\r\n$/);
+      // a function that does not call atomic() opens no link for it
+      await client.roundTrip(
+        cmd('RG.JSEXECUTE', "GB('ShardsIDReader').map(() => 'ok').run()"),
+        '*2\r\n*1\r\n$2\r\nok\r\n*0\r\n',
+      );
+      await client.roundTrip(cmd('PING', 'after'), '$5\r\nafter\r\n');
+      await waitFor(() => monitor.pending.includes('after'), 'the MONITOR to show the second PING');
+      assert.doesNotMatch(monitor.pending, /setname/i);
+      monitor.close();
+      client.close();
+    });
   } finally {
     await redis.stop();
   }

@@ -173,7 +173,10 @@ export class Engine {
     });
   }
 
-  /** Connects to Redis and starts the execution threads. A Redis that is down is waited for, not fatal. */
+  /**
+   * Connects to Redis and starts the execution threads, resolving once their links to Redis are set up.
+   * A Redis that is down is waited for, not fatal.
+   */
   static async start(options: EngineOptions): Promise<Engine> {
     if (options.logLevel) preferLogLevel(options.logLevel);
     const engine = new Engine(options);
@@ -189,10 +192,12 @@ export class Engine {
       engine.redis.once('ready', () => void engine.refreshIdentity());
     }
     engine.startPool();
-    if (options.standby) return engine;
-    // registrations stored by an earlier gears server on this Redis come back with their ids
-    if (engine.redis.status === 'ready') await engine.registrations.restore();
-    else engine.redis.once('ready', () => void engine.registrations.restore());
+    if (!options.standby) {
+      // registrations stored by an earlier gears server on this Redis come back with their ids
+      if (engine.redis.status === 'ready') await engine.registrations.restore();
+      else engine.redis.once('ready', () => void engine.registrations.restore());
+    }
+    await engine.pool.linked();
     return engine;
   }
 

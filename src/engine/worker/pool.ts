@@ -22,6 +22,8 @@ interface Slot {
   job?: Queued & { aborting: boolean };
   /** Jobs running beside `job`, by execution id (see `beside`). */
   readonly beside: Map<string, Queued>;
+  /** Settles once the thread's link to Redis has set up, or the thread ended first. */
+  readonly linked: Promise<void>;
 }
 
 const WORKER_URL = new URL('./worker-main.js', import.meta.url);
@@ -48,6 +50,15 @@ export class WorkerPool {
     private readonly onLog: (message: FromWorker & { type: 'log' }) => void,
   ) {
     for (let i = 0; i < size; i++) this.spawn(i, []);
+  }
+
+  /**
+   * Resolves once every thread's link to Redis has set up (or failed to, for now: Redis down). A
+   * gears server says it is ready only then, so that the links' setup commands do not show in the
+   * MONITOR or SLOWLOG of the clients it serves.
+   */
+  async linked(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.linked));
   }
 
   get size(): number {
@@ -122,10 +133,12 @@ export class WorkerPool {
       // V8's own limit for the heap; memory-guard.ts adds the Buffers V8 does not count
       resourceLimits: { maxOldGenerationSizeMb: this.setup.maxMemoryMb },
     });
-    const slot: Slot = { index, worker, pinned, beside: new Map() };
+    let linked!: () => void;
+    const slot: Slot = { index, worker, pinned, beside: new Map(), linked: new Promise((r) => (linked = r)) };
     this.slots[index] = slot;
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'log') return this.onLog(message);
+      if (message.type === 'linked') return linked();
       const beside = slot.beside.get(message.executionId);
       if (beside) {
         if (message.type === 'exhausted') {
@@ -155,6 +168,7 @@ export class WorkerPool {
     const lost = (reason: string) => {
       if (ended) return;
       ended = true;
+      linked();
       const current = slot.job;
       slot.job = undefined;
       current?.handlers.onLost(current.aborting ? 'aborted' : reason);

@@ -102,6 +102,8 @@ export type FromWorker =
   | { readonly type: 'registered'; readonly executionId: string; readonly plans: RegisteredPlan[] }
   | { readonly type: 'events-done'; readonly executionId: string; readonly outcomes: EventOutcome[] }
   | { readonly type: 'session-done'; readonly executionId: string }
+  /** The thread's link to Redis has set up (or failed to, for now): see WorkerPool.linked. */
+  | { readonly type: 'linked' }
   | {
       readonly type: 'log';
       readonly level: 'debug' | 'info' | 'warn' | 'error';

@@ -8,7 +8,7 @@ import { ExecutionAbortedError } from '../errors.js';
 import { lowerRun } from '../lower.js';
 import { errorMessage, type Exchange } from '../operators/index.js';
 import { runPlan, type RunReport } from '../run-plan.js';
-import { ensureReady, openRedis, transactionLink } from './links.js';
+import { ensureReady, linkSettled, openRedis, transactionLink } from './links.js';
 import type { EventsJob, FromWorker, JobDistribution, RunJob, SessionJob, ToWorker, WorkerSetup } from './protocol.js';
 import { describePlan, runEvents } from './session-events.js';
 import { describeSteps } from './steps-info.js';
@@ -34,6 +34,7 @@ const post = (message: FromWorker) => port.postMessage(message);
 let lastRedisError: string | undefined;
 redis.on('error', (err: NodeJS.ErrnoException) => (lastRedisError = err.code ?? err.message));
 redis.on('ready', () => (lastRedisError = undefined));
+void linkSettled(redis).then(() => post({ type: 'linked' }));
 
 /**
  * Aborted when the thread's link to Redis drops during a run: every read and write after that would
@@ -59,7 +60,7 @@ async function runJob(job: RunJob): Promise<void> {
   const closed: Plan[] = [];
   const runtime = createRuntime({
     redis: { call: (command, ...args) => link.call(command, ...(args as string[])) },
-    transactions: transactionLink((transactions ??= openRedis(setup.redisUrl, 'gearbox-atomic'))),
+    transactions: transactionLink(() => (transactions ??= openRedis(setup.redisUrl, 'gearbox-atomic'))),
     lowestSlot: () => job.distribution?.lowestSlot ?? setup.lowestSlot,
     config: () => job.config,
     log: (level, message) => post({ type: 'log', level, message, executionId: job.executionId }),
