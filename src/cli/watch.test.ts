@@ -59,6 +59,12 @@ function watcher(args: string[]): ChildProcess {
   });
 }
 
+/** Unregisters everything and empties the default index, for the next test. */
+async function forget(): Promise<void> {
+  for (const registration of await client.gears.dumpregistrations()) await client.gears.unregister(registration);
+  await client.del('__gearbox:watch:scripts');
+}
+
 /** `gearbox watch --once`: its exit status and what it wrote to stderr. */
 async function once(args: string[]): Promise<{ code: number; stderr: string }> {
   const run = promisify(execFile);
@@ -119,8 +125,19 @@ describe('gearbox watch', () => {
     assert.ok(lines[0]!.includes(join(dir, 'broken.ts')), stderr);
     assert.match(lines[0]!, /throws\.js.*not today/);
     assert.equal(await answer('good'), 'fine');
-    for (const registration of await client.gears.dumpregistrations()) await client.gears.unregister(registration);
-    await client.del('__gearbox:watch:scripts');
+    await forget();
+  });
+
+  it('loads a script importing a helper with exports, and the helper itself', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gearbox-watch-'));
+    await writeFile(join(dir, 'lib.ts'), "export function greet(): string {\n  return 'hi';\n}\n");
+    await writeFile(
+      join(dir, 'main.ts'),
+      "import { greet } from './lib';\nexport const name = 'greeter';\nCommandReader().map(() => greet()).register({ trigger: name });\n",
+    );
+    assert.deepEqual(await once([dir]), { code: 0, stderr: '' });
+    assert.equal(await answer('greeter'), 'hi');
+    await forget();
   });
 
   it('takes options from a config file (recursive, index prefix, ignore)', async () => {

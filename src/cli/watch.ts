@@ -39,6 +39,8 @@ async function listFiles(dir: string, recursive: boolean): Promise<string[]> {
 function describe(outcome: LoadOutcome): string {
   if (outcome.kind === 'registered') return `${outcome.registrations} registration(s)`;
   if (outcome.kind === 'started') return `execution ${outcome.executionId} started`;
+  if (outcome.kind === 'nothing')
+    return `no gear function to load (a module the scripts import?)${outcome.removed ? `; ${outcome.removed} registration(s) removed` : ''}`;
   return `${outcome.results.length} result(s), ${outcome.errors.length} error(s)`;
 }
 
