@@ -71,7 +71,7 @@ describe('gearbox CLI', () => {
     assert.match(stderr, /error: no twos/);
   });
 
-  it('run <file.ts> bundles a script with exports and a relative import', async () => {
+  it('run <file.ts|file.js> bundles a script with exports or imports and its relative imports', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gearbox-cli-'));
     await writeFile(join(dir, 'lib.ts'), 'export function twice(n: number): number {\n  return n * 2;\n}\n');
     const file = join(dir, 'main.ts');
@@ -82,6 +82,15 @@ describe('gearbox CLI', () => {
     const { stdout, stderr, code } = await gearbox('run', file, '--server', gears.url, '--password', 'pw');
     assert.equal(code, 0, stderr);
     assert.deepEqual(stdout.trim().split('\n'), ['2', '4', '6']);
+    // a .js file that imports is bundled too
+    await writeFile(join(dir, 'lib.js'), 'export const square = (n) => n * n;\n');
+    await writeFile(
+      join(dir, 'main.js'),
+      "import { square } from './lib.js';\nGB().map((r) => square(Number(r.value))).sort().run('n:*');\n",
+    );
+    const js = await gearbox('run', join(dir, 'main.js'), '--server', gears.url, '--password', 'pw');
+    assert.equal(js.code, 0, js.stderr);
+    assert.deepEqual(js.stdout.trim().split('\n'), ['1', '4', '9']);
   });
 
   it('run reports a source that does not parse, and a wrong password', async () => {

@@ -126,7 +126,10 @@ command('serve')
 
 clientCommand('run')
   .description('run a gear function on a gears server and print its results and errors')
-  .argument('[file]', 'a .js file holding the gear function source, or a .ts script (bundled)')
+  .argument(
+    '[file]',
+    'a .js file holding the gear function source (bundled if it imports or exports), or a .ts script (bundled)',
+  )
   .option('-e, --eval <source>', 'the gear function source itself')
   .option('--no-progress', 'no progress line for long jobs')
   .action(reporting('run', runCommand));

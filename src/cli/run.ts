@@ -34,7 +34,18 @@ async function load(file: string | undefined, options: RunOptions): Promise<Load
   const source = await readFile(file, 'utf8').catch(() => {
     throw new Error(`cannot read ${file}: check the path`);
   });
+  if (usesModules(source)) return { ...(await bundleScript(file)), name: file };
   return { source, requirements: [], name: file, origin: (line, column) => `${file}:${line}:${column}` };
+}
+
+/** A .js file with import or export statements is bundled as a .ts one is; any other is sent as it is. */
+function usesModules(source: string): boolean {
+  try {
+    const { body } = parse(source, { ecmaVersion: 'latest', sourceType: 'module', allowReturnOutsideFunction: true });
+    return body.some((node) => /^(Import|Export)/.test(node.type));
+  } catch {
+    return false;
+  }
 }
 
 /** A source that does not parse, found before sending, with its line and column. */
