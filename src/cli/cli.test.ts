@@ -71,6 +71,19 @@ describe('gearbox CLI', () => {
     assert.match(stderr, /error: no twos/);
   });
 
+  it('run <file.ts> bundles a script with exports and a relative import', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gearbox-cli-'));
+    await writeFile(join(dir, 'lib.ts'), 'export function twice(n: number): number {\n  return n * 2;\n}\n');
+    const file = join(dir, 'main.ts');
+    await writeFile(
+      file,
+      "import { twice } from './lib';\nexport const doubled = GB().map((r) => twice(Number(r.value))).sort().run('n:*');\n",
+    );
+    const { stdout, stderr, code } = await gearbox('run', file, '--server', gears.url, '--password', 'pw');
+    assert.equal(code, 0, stderr);
+    assert.deepEqual(stdout.trim().split('\n'), ['2', '4', '6']);
+  });
+
   it('run reports a source that does not parse, and a wrong password', async () => {
     const bad = await gearbox('run', '--server', gears.url, '--password', 'pw', '-e', 'GB(.run()');
     assert.equal(bad.code, 1);

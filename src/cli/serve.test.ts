@@ -1,7 +1,7 @@
 // `gearbox serve` as an operator runs it: secrets from the environment, never printed; protected mode.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { test } from 'node:test';
 import { Redis } from 'ioredis';
 import { freePort, startRedis } from '../../test/support/redis.js';
@@ -140,6 +140,47 @@ test("ready means the execution threads are linked: a MONITOR opened then sees o
       client.close();
     });
   } finally {
+    await redis.stop();
+  }
+});
+
+test('a Redis that is down gets one warning naming its address and what to do, in gearbox words', async () => {
+  const port = await freePort();
+  const out = await serve(
+    ['--port', String(await freePort()), '--redis', `redis://127.0.0.1:${port}`],
+    { GEARBOX_LOG_LEVEL: 'info' },
+    async () => undefined,
+  );
+  const warnings = out.stderr.split('\n').filter((line) => /"level":40/.test(line));
+  assert.equal(warnings.length, 1, out.stderr);
+  assert.match(
+    warnings[0]!,
+    new RegExp(`cannot reach Redis at 127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\): start Redis or check --redis`),
+  );
+  assert.doesNotMatch(out.stderr, /max retries|maxRetriesPerRequest|Connection is closed/);
+});
+
+test('a taken port fails in one line naming it, before the server touches Redis', async () => {
+  const redis = await startRedis();
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const port = (taken.address() as { port: number }).port;
+  const client = new Redis(redis.url);
+  const connections = async () => /total_connections_received:(\d+)/.exec(await client.info('stats'))![1];
+  try {
+    const before = await connections();
+    const out = await serve(['--port', String(port), '--redis', redis.url], {}, async () => {
+      assert.fail('the server started');
+    });
+    assert.equal(out.code, 1);
+    assert.equal(
+      out.stderr,
+      `gearbox serve: gears server cannot listen on 127.0.0.1:${port} (EADDRINUSE): another process listens there; pick another --port\n`,
+    );
+    assert.equal(await connections(), before);
+  } finally {
+    client.disconnect();
+    taken.close();
     await redis.stop();
   }
 });

@@ -9,6 +9,7 @@ import {
   parseOutputLimit,
   parseRedisUrl,
   parseSize,
+  reserveListeners,
   syncWriteHooks,
 } from '../server/index.js';
 import { gearsCommands } from '../server/rg/index.js';
@@ -74,26 +75,36 @@ export async function startGearsServer(options: ServeOptions): Promise<RunningSe
   const tls = tlsListener(options);
   const limits = clientLimits(options);
   const toRedis = redisTls(options.redis, options);
-  const role = await checkRole(options.redis, options.standby);
-  const engine = await Engine.start({
-    redisUrl: options.redis,
-    redisTls: toRedis,
-    config: options.threads ? { ExecutionThreads: options.threads } : undefined,
-    // a Redis not reachable yet may turn out a replica: with --standby nothing is restored until it is known a primary
-    standby: role ? role.kind === 'replica' : options.standby === true,
-  });
-  const cluster = await GearsCluster.attach(engine, {
-    redisUrl: options.redis,
-    standby: options.standby,
-  }).catch(async (err: Error) => {
-    await engine.close();
+  const port = tls && options.port === 0 ? null : options.port;
+  // the ports before Redis: a taken one fails here, with nothing restored or started on the shard
+  const listeners = await reserveListeners({ host: options.host, port, tls });
+  let engine: Engine;
+  let cluster: GearsCluster;
+  try {
+    const role = await checkRole(options.redis, options.standby);
+    engine = await Engine.start({
+      redisUrl: options.redis,
+      redisTls: toRedis,
+      config: options.threads ? { ExecutionThreads: options.threads } : undefined,
+      // a Redis not reachable yet may turn out a replica: with --standby nothing is restored until it is known a primary
+      standby: role ? role.kind === 'replica' : options.standby === true,
+    });
+    cluster = await GearsCluster.attach(engine, {
+      redisUrl: options.redis,
+      standby: options.standby,
+    }).catch(async (err: Error) => {
+      await engine.close();
+      throw err;
+    });
+  } catch (err) {
+    await listeners.close();
     throw err;
-  });
+  }
   const server = new GearsServer({
     redisUrl: options.redis,
     redisTls: toRedis,
     host: options.host,
-    port: tls && options.port === 0 ? null : options.port,
+    port,
     tls,
     protectedMode,
     limits,
@@ -104,11 +115,12 @@ export async function startGearsServer(options: ServeOptions): Promise<RunningSe
   });
   let address;
   try {
-    address = await server.listen();
+    address = await server.listen(listeners);
     if (address.port !== null) await cluster.listeningOn({ host: address.host, port: address.port });
   } catch (err) {
     await cluster.close();
     await engine.close();
+    await listeners.close();
     throw err;
   }
   return {

@@ -1,12 +1,13 @@
 // gearbox watch against a real gears server: scripts loaded at start, reloaded on change in one
 // atomic upgrade, removed on delete; the index of loaded scripts kept in Redis; a config file.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { RedisGears } from '../client/index.js';
 import { startGearsProcess, startRedis, type GearsProcess, type RedisProcess } from './processes.js';
 
@@ -58,6 +59,23 @@ function watcher(args: string[]): ChildProcess {
   });
 }
 
+/** Unregisters everything and empties the default index, for the next test. */
+async function forget(): Promise<void> {
+  for (const registration of await client.gears.dumpregistrations()) await client.gears.unregister(registration);
+  await client.del('__gearbox:watch:scripts');
+}
+
+/** `gearbox watch --once`: its exit status and what it wrote to stderr. */
+async function once(args: string[]): Promise<{ code: number; stderr: string }> {
+  const run = promisify(execFile);
+  const argv = [CLI, 'watch', ...args, '--once', '--server', gears.url];
+  const env = { ...process.env, GEARBOX_LOG_LEVEL: 'silent' };
+  return run(process.execPath, argv, { env }).then(
+    ({ stderr }) => ({ code: 0, stderr }),
+    (err: { code: number; stderr: string }) => ({ code: err.code, stderr: err.stderr }),
+  );
+}
+
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -92,6 +110,34 @@ describe('gearbox watch', () => {
     await new Promise((resolve) => again.once('exit', resolve));
     assert.deepEqual(await triggers(), []);
     assert.deepEqual(await client.hkeys('__gearbox:watch:scripts'), []);
+  });
+
+  it('--once exits 1 naming the scripts that failed, after loading the others', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gearbox-watch-'));
+    await writeFile(join(dir, 'good.ts'), script('good', 'fine'));
+    await writeFile(join(dir, 'broken.ts'), 'CommandReader().map(() => (.register();\n');
+    await writeFile(join(dir, 'throws.js'), "throw new Error('not today');\n");
+    const { code, stderr } = await once([dir]);
+    assert.equal(code, 1);
+    const lines = stderr.trim().split('\n');
+    assert.equal(lines.length, 1, stderr);
+    assert.match(lines[0]!, /^gearbox watch: 2 script\(s\) failed: /);
+    assert.ok(lines[0]!.includes(join(dir, 'broken.ts')), stderr);
+    assert.match(lines[0]!, /throws\.js.*not today/);
+    assert.equal(await answer('good'), 'fine');
+    await forget();
+  });
+
+  it('loads a script importing a helper with exports, and the helper itself', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gearbox-watch-'));
+    await writeFile(join(dir, 'lib.ts'), "export function greet(): string {\n  return 'hi';\n}\n");
+    await writeFile(
+      join(dir, 'main.ts'),
+      "import { greet } from './lib';\nexport const name = 'greeter';\nCommandReader().map(() => greet()).register({ trigger: name });\n",
+    );
+    assert.deepEqual(await once([dir]), { code: 0, stderr: '' });
+    assert.equal(await answer('greeter'), 'hi');
+    await forget();
   });
 
   it('takes options from a config file (recursive, index prefix, ignore)', async () => {

@@ -39,6 +39,8 @@ async function listFiles(dir: string, recursive: boolean): Promise<string[]> {
 function describe(outcome: LoadOutcome): string {
   if (outcome.kind === 'registered') return `${outcome.registrations} registration(s)`;
   if (outcome.kind === 'started') return `execution ${outcome.executionId} started`;
+  if (outcome.kind === 'nothing')
+    return `no gear function to load (a module the scripts import?)${outcome.removed ? `; ${outcome.removed} registration(s) removed` : ''}`;
   return `${outcome.results.length} result(s), ${outcome.errors.length} error(s)`;
 }
 
@@ -57,10 +59,17 @@ export async function watchCommand(dirs: string[], options: WatchOptions): Promi
     requirementFiles: async (dir) => (await readdir(dir)).filter((f) => isRequirements(f)).map((f) => join(dir, f)),
   });
 
-  // One operation at a time, in the order the file system reported them.
+  // One operation at a time, in the order the file system reported them. A watcher logs a failure
+  // and goes on; --once reports them all in its exit line instead, so a script or CI sees them.
+  const failures: string[] = [];
   let queue: Promise<void> = Promise.resolve();
   const enqueue = (what: string, path: string, job: () => Promise<void>) => {
-    queue = queue.then(job).catch((err: Error) => log.error(`${what} ${path}: ${diagnose(err, options)}`));
+    queue = queue.then(job).catch((err: Error) => {
+      const reason = diagnose(err, options).replace(/\s*\n\s*/g, ' ');
+      const failure = reason.includes(path) ? reason : `${what} ${path}: ${reason}`;
+      if (options.once) failures.push(failure);
+      else log.error(failure);
+    });
     return queue;
   };
   const load = (path: string) =>
@@ -97,6 +106,7 @@ export async function watchCommand(dirs: string[], options: WatchOptions): Promi
   await queue;
   if (!watcher) {
     client.disconnect();
+    if (failures.length) throw new Error(`${failures.length} script(s) failed: ${failures.join('; ')}`);
     return;
   }
   log.info(`watching ${roots.join(', ')} on ${client.options.host}:${client.options.port}; Ctrl-C stops`);

@@ -252,6 +252,16 @@ describe('script files', () => {
     assert.deepEqual(result.results, ['102', '104', '106']);
   });
 
+  test('a script that exports, importing a helper through a namespace import, runs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'gearbox-script-'));
+    await writeFile(join(dir, 'lib.ts'), 'export function tag(k: string): string {\n  return `<${k}>`;\n}\n');
+    await writeFile(
+      join(dir, 'main.ts'),
+      "import * as lib from './lib';\nexport const keys = KeysReader('n:1').keys().map(lib.tag).run();\n",
+    );
+    assert.deepEqual((await client.gears.jsexecute(join(dir, 'main.ts'))).results, ['<n:1>']);
+  });
+
   test("a script's npm imports become requirements (with the project's version range); built-ins do not", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gearbox-script-'));
     await writeFile(join(dir, 'package.json'), JSON.stringify({ dependencies: { 'left-pad': '^1.3.0' } }));

@@ -120,7 +120,10 @@ export async function bundleScript(path: string): Promise<BundledScript> {
       sourcemap: 'external',
       sourcesContent: false,
       platform: 'node',
-      format: 'cjs',
+      // the server runs a source as a function body, where `module` and `exports` do not exist: an IIFE
+      // needs neither, while 'cjs' assigns module.exports for a script that exports something (a
+      // helper a watched folder also loads as a script, say) and 'esm' keeps import/export statements
+      format: 'iife',
       target: 'node20',
       logLevel: 'silent',
       plugins: [gearboxPlugin(dirname(file), requirements)],

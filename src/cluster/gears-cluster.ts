@@ -4,7 +4,14 @@
 // sends). Here they are wired together and the inbox's messages routed to them. Outside a cluster
 // everything goes to the engine as is.
 import type { Cluster, Redis } from 'ioredis';
-import type { Engine, ExecuteOptions, ExecuteOutcome, StatsView, TriggerOutcome } from '../engine/index.js';
+import {
+  redactUrl,
+  type Engine,
+  type ExecuteOptions,
+  type ExecuteOutcome,
+  type StatsView,
+  type TriggerOutcome,
+} from '../engine/index.js';
 import { childLogger, type Logger } from '../log/logger.js';
 import type { Listening } from './addresses.js';
 import { BatchExecutions } from './batches.js';
@@ -82,7 +89,11 @@ export class GearsCluster {
         throw err;
       }
       // Redis is not there yet: the engine waits for it too (src/engine/engine.ts), so join once it is
-      log.warn({ err: (err as Error).message }, `cannot reach Redis at ${options.redisUrl} yet; will retry`);
+      // the engine has said so, with what to do (src/engine/engine.ts); ioredis' own words only for debugging
+      log.debug(
+        { err: (err as Error).message },
+        `cannot reach Redis at ${redactUrl(options.redisUrl)} yet; will retry`,
+      );
       redis.once('ready', () => void join().catch((e: Error) => log.error({ err: e.message }, 'cannot join')));
     }
     return gears;

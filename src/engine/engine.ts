@@ -188,9 +188,8 @@ export class Engine {
     } catch (err) {
       const address = redisAddress(options.redisUrl);
       const message = (err as Error).message;
-      engine.log.warn(
-        credentialsHint(message, address) ?? `cannot reach Redis at ${address} yet (${message}); will retry`,
-      );
+      // the health's reason (ECONNREFUSED, say) rather than ioredis' "Connection is closed."
+      engine.log.warn(credentialsHint(message, address) ?? `${engine.health.describe()}; will retry until it is up`);
       engine.redis.once('ready', () => void engine.refreshIdentity());
     }
     engine.startPool();

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { transformSync } from 'esbuild';
+import ts from 'typescript';
 import { assertNoCaptures, findCaptures, normalizeRuntimeImports, RUNTIME_GLOBALS } from './captures.js';
 
 describe('findCaptures', () => {
@@ -93,4 +95,43 @@ describe('normalizeRuntimeImports', () => {
     assert.deepEqual(findCaptures(normalizeRuntimeImports('(r) => logger_1.info(r)')), ['logger_1']);
     assert.deepEqual(findCaptures(normalizeRuntimeImports('(r) => store.execute(r)')), ['store']);
   });
+});
+
+describe('the runtime imported under another name, as compilers leave it', () => {
+  const ALIASED =
+    "import { execute as rtExecute } from 'gearbox/runtime';\nexport const cb = async (k: string) => rtExecute('GET', k);\n";
+  const NAMESPACE =
+    "import * as rt from 'gearbox/runtime';\nexport const cb = async (k: string) => rt.execute('GET', k);\n";
+  const compilers: Record<string, (code: string) => string> = {
+    'tsc (CommonJS)': (code) =>
+      ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } })
+        .outputText,
+    'tsc (ES module)': (code) =>
+      ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } })
+        .outputText,
+    'esbuild (CommonJS)': (code) => transformSync(code, { loader: 'ts', format: 'cjs' }).code,
+    'esbuild (ES module)': (code) => transformSync(code, { loader: 'ts', format: 'esm' }).code,
+  };
+  /** The callback's source as Function.prototype.toString gives it from the compiled module. */
+  const callback = (compiled: string) => /cb = (async .*?);?$/m.exec(compiled)![1]!;
+
+  for (const [compiler, compile] of Object.entries(compilers)) {
+    test(`${compiler}: an aliased import is accepted where it can be seen, otherwise named with advice`, () => {
+      const source = normalizeRuntimeImports(callback(compile(ALIASED)));
+      if (compiler.includes('CommonJS')) assert.deepEqual(findCaptures(source), [], source);
+      else
+        assert.throws(
+          () => assertNoCaptures(source, 'map callback'),
+          /uses "rtExecute" .*if rtExecute is gearbox\/runtime's execute imported under another name, import it under its own name \(import \{ execute \} from 'gearbox\/runtime'\)/,
+        );
+    });
+
+    test(`${compiler}: a namespace import is named with advice`, () => {
+      const source = normalizeRuntimeImports(callback(compile(NAMESPACE)));
+      assert.throws(
+        () => assertNoCaptures(source, 'map callback'),
+        /uses "rt" .*if "rt" is gearbox\/runtime imported as a namespace, import the names the callback uses instead \(import \{ execute \} from 'gearbox\/runtime'\) and write execute\(\.\.\.\) for rt\.execute\(\.\.\.\)/,
+      );
+    });
+  }
 });

@@ -109,15 +109,49 @@ export function normalizeRuntimeImports(source: string): string {
   return out.slice(2, -2);
 }
 
+const escaped = (name: string) => name.replace(/\$/g, '\\$');
+
 /** Whether `name` is called in `source` (a helper function rather than a value). */
 function isCalled(source: string, name: string): boolean {
-  return new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\s*\\(`).test(source);
+  return new RegExp(`(?<![\\w$.])${escaped(name)}\\s*\\(`).test(source);
+}
+
+const RUNTIME_NAMES = RUNTIME_GLOBALS.filter((n) => n !== '__name');
+
+/** The runtime names `source` reads through `name` (`rt.execute`), as from a namespace import. */
+function runtimeMembers(source: string, name: string): string[] {
+  const use = new RegExp(`(?<![\\w$.])${escaped(name)}\\s*\\.\\s*([\\w$]+)`, 'g');
+  return [...new Set([...source.matchAll(use)].map((m) => m[1]!))].filter((m) => RUNTIME.has(m));
+}
+
+/** The runtime name `name` may be an alias of (`rtExecute` -> execute), judged by its ending. */
+function aliasOf(name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return RUNTIME_NAMES.find((n) => n !== name && lower.endsWith(n.toLowerCase()));
+}
+
+/**
+ * An import of the runtime under another name (`import { execute as rtExecute }`) or as a namespace
+ * (`import * as rt`) survives in an ES module as that name alone, which the callback's source cannot
+ * tell from a variable of the application: the advice names it and what to import instead.
+ */
+function importAdvice(source: string, name: string): string | undefined {
+  const members = runtimeMembers(source, name);
+  if (members.length) {
+    return `if "${name}" is gearbox/runtime imported as a namespace, import the names the callback uses instead (import { ${members.join(', ')} } from 'gearbox/runtime') and write ${members[0]}(...) for ${name}.${members[0]}(...)`;
+  }
+  const original = aliasOf(name);
+  if (original && isCalled(source, name)) {
+    return `if ${name} is gearbox/runtime's ${original} imported under another name, import it under its own name (import { ${original} } from 'gearbox/runtime') and call ${original}(...)`;
+  }
+  return undefined;
 }
 
 /**
  * Throws when the callback at `where` (e.g. "map callback") captures a variable. The message
  * names the variable and shows, with the user's own names, what works instead: withParams for
- * values, defining a helper inside the callback or require() for functions.
+ * values, defining a helper inside the callback or require() for functions, the runtime's own names
+ * for what looks like the runtime imported under another.
  */
 export function assertNoCaptures(source: string, where: string): void {
   const captured = findCaptures(source);
@@ -125,7 +159,7 @@ export function assertNoCaptures(source: string, where: string): void {
   const names = captured.map((n) => `"${n}"`).join(', ');
   const helpers = captured.filter((n) => n !== 'this' && isCalled(source, n));
   const values = captured.filter((n) => n !== 'this' && !helpers.includes(n));
-  const advice: string[] = [];
+  const advice = captured.flatMap((n) => importAdvice(source, n) ?? []);
   if (values.length) {
     const list = values.join(', ');
     advice.push(

@@ -1,5 +1,6 @@
 // The gears server's public API: the server, the command table contract, and the reply model.
 export { GearsServer, DEFAULT_HOST, DEFAULT_PORT, type GearsServerOptions } from './server.js';
+export { reserveListeners, type ReservedListeners } from './listeners.js';
 export { type CommandContext, type CommandHandler, type CommandTable, RESERVED_COMMANDS } from './commands.js';
 export { type Reply, SimpleString, ErrorReply, MapReply, SetReply, DoubleReply, ok, wrongArity } from './resp/reply.js';
 export { encodeReply, encodeCommand, type Protocol } from './resp/encode.js';

@@ -66,3 +66,45 @@ export function closeListeners(servers: Server[]): Promise<void> {
     () => undefined,
   );
 }
+
+/** Listeners opened before the server that takes their connections exists (see reserveListeners). */
+export interface ReservedListeners {
+  readonly bound: Bound;
+  /** From now on `accept` takes the connections, first those that waited; returns the listeners. */
+  hand(accept: (socket: Socket) => void): Server[];
+  /** Closes the listeners and drops the connections that waited. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the listeners first, so that a taken port fails before the engine restores registrations or
+ * starts event sources; a client connecting meanwhile waits, unread, until hand() names its taker.
+ */
+export async function reserveListeners(options: ListenOptions): Promise<ReservedListeners> {
+  const waiting = new Set<Socket>();
+  let taker: ((socket: Socket) => void) | undefined;
+  // a client that goes away before the server is up is nobody's concern
+  const ignore = () => undefined;
+  const { servers, bound } = await openListeners(options, (socket) => {
+    if (taker) return taker(socket);
+    socket.on('error', ignore);
+    socket.once('close', () => waiting.delete(socket));
+    waiting.add(socket);
+  });
+  return {
+    bound,
+    hand(accept) {
+      taker = accept;
+      for (const socket of waiting) {
+        socket.off('error', ignore);
+        accept(socket);
+      }
+      waiting.clear();
+      return servers;
+    },
+    close() {
+      for (const socket of waiting) socket.destroy();
+      return closeListeners(servers);
+    },
+  };
+}

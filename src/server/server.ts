@@ -4,7 +4,7 @@ import type { RedisTls } from '../engine/index.js';
 import { childLogger, type Logger } from '../log/logger.js';
 import { checkCommandTable, type CommandTable } from './commands.js';
 import { ClientConnection } from './connection.js';
-import { closeListeners, openListeners, type Bound } from './listeners.js';
+import { closeListeners, openListeners, type Bound, type ReservedListeners } from './listeners.js';
 import { checkProtectedMode } from './protected-mode.js';
 import { type ClientLimits, DEFAULT_CLIENT_LIMITS } from './limits.js';
 import type { Credentials } from './link/setup.js';
@@ -70,7 +70,8 @@ export class GearsServer {
     return n;
   }
 
-  async listen(): Promise<Bound> {
+  /** Opens the listeners, or takes the connections of `reserved` ones (a taken port has failed already). */
+  async listen(reserved?: ReservedListeners): Promise<Bound> {
     if (this.servers) throw new Error('GearsServer.listen() called twice: create another server instead');
     const host = this.opts.host ?? DEFAULT_HOST;
     checkProtectedMode({
@@ -82,9 +83,10 @@ export class GearsServer {
     this.servers = [];
     const port = this.opts.port === undefined ? DEFAULT_PORT : this.opts.port;
     try {
-      const { servers, bound } = await openListeners({ host, port, tls: this.opts.tls }, (socket) =>
-        this.accept(socket),
-      );
+      const accept = (socket: Socket) => this.accept(socket);
+      const { servers, bound } = reserved
+        ? { servers: reserved.hand(accept), bound: reserved.bound }
+        : await openListeners({ host, port, tls: this.opts.tls }, accept);
       this.servers = servers;
       for (const server of servers) server.on('error', (err) => this.log.error({ err }, 'gears server error'));
       this.log.info({ ...bound, redis: this.target.address }, 'gears server listening');

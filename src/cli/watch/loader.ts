@@ -19,7 +19,12 @@ export interface LoaderOptions {
 export type LoadOutcome =
   | { readonly kind: 'registered'; readonly registrations: number }
   | { readonly kind: 'results'; readonly results: readonly unknown[]; readonly errors: readonly string[] }
-  | { readonly kind: 'started'; readonly executionId: string };
+  | { readonly kind: 'started'; readonly executionId: string }
+  /** The script builds no gear function (a module of helpers the others import, say); `removed` registrations it had. */
+  | { readonly kind: 'nothing'; readonly removed: number };
+
+// the gears server's words for a source that closed no function (src/engine/worker/worker-main.ts)
+const NO_FUNCTION = /built no gear function/;
 
 async function requirementsFor(path: string, options: LoaderOptions): Promise<string[]> {
   const specs: string[] = [];
@@ -73,6 +78,8 @@ export class ScriptLoader {
       // the index and the server disagree (a server restarted without its sessions, or one that kept them)
       if (/already exists/.test((err as Error).message)) reply = await send(true);
       else if (loaded && /session|UPGRADE/i.test((err as Error).message)) reply = await send(false);
+      // a watched folder holds the helpers its scripts import, too; one that stopped registering loses its registrations
+      else if (NO_FUNCTION.test((err as Error).message)) return { kind: 'nothing', removed: await this.unload(path) };
       else throw err;
     }
     const sha = createHash('sha1').update(bundled.source).digest('hex');
