@@ -21,7 +21,7 @@ mkdir -p "$OUT"
 REDIS_ARGS=(--bind 127.0.0.1 --save '' --appendonly no --enable-debug-command yes --enable-module-command yes
   --enable-protected-configs yes)
 
-# up to 60 s: a gears server listens once its execution threads have started, seconds on a busy machine
+# up to 60 s, for a machine busy with other work
 wait_port() {
   for _ in $(seq 1 600); do
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
@@ -41,8 +41,8 @@ run_unit() {
   if [ "$mode" = gearbox ]; then
     node "$CLI" serve --redis "redis://127.0.0.1:$rport" --port "$gport" --log-level warn >"$dir/gears.log" 2>&1 &
     pids+=($!)
-    # the gears server listens only once its execution threads' links to Redis are set up, so a unit's
-    # first MONITOR or SLOWLOG does not meet their setup commands
+    # a client that connects early waits, unread, until the gears server is ready, and it is ready only once
+    # its execution threads' links to Redis are set up: a unit's first MONITOR or SLOWLOG does not meet them
     wait_port "$gport"
     port=$gport
   fi

@@ -1,4 +1,5 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { reconnectDelay } from '../engine/index.js';
 import type { Shard } from './topology.js';
 
 /** The credentials and TLS of the server's Redis URL, for connections to the other primaries. */
@@ -13,7 +14,7 @@ export function connectionOptions(redisUrl: string): Pick<RedisOptions, 'usernam
 
 /** A connection to the local primary; commands fail instead of queueing while Redis is away. */
 export function localLink(redisUrl: string, name: string): Redis {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, connectionName: name });
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, connectionName: name, retryStrategy: reconnectDelay });
   redis.on('error', () => undefined); // surfaced per command; ioredis reconnects by itself
   return redis;
 }

@@ -16,6 +16,7 @@ import { Execution } from './execution.js';
 import { Executions } from './executions.js';
 import { Registrations } from './registrations/registrations.js';
 import { Requirements } from './requirements.js';
+import { reconnectDelay } from './reconnect.js';
 import { redisAddress } from './redis-address.js';
 import { credentialsHint, RedisHealth } from './redis-health.js';
 import { registerRedisTls, tlsOptionsFor, type RedisTls } from './redis-tls.js';
@@ -150,6 +151,7 @@ export class Engine {
       ...tlsOptionsFor(options.redisUrl),
       maxRetriesPerRequest: 1,
       connectionName: 'gearbox-engine',
+      retryStrategy: reconnectDelay,
       lazyConnect: true,
     });
     this.health = new RedisHealth(this.redis, redisAddress(options.redisUrl), this.log);

@@ -22,5 +22,6 @@ export { parseSessions, sessionsKey, type StoredSession } from './registrations/
 export { sumStats, type StatsView } from './registrations/stats.js';
 export type { EventSource } from './registrations/event-source.js';
 export { redactUrl, redisAddress } from './redis-address.js';
+export { reconnectDelay } from './reconnect.js';
 export { type RedisTls } from './redis-tls.js';
 export type { EventDistributor, SpreadEvent, TriggerOutcome } from './registrations/registrations.js';

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { TransactionLink } from '../../runtime/index.js';
 import { installScripts } from '../readers/index.js';
+import { reconnectDelay } from '../reconnect.js';
 import { redisAddress } from '../redis-address.js';
 import { tlsOptionsFor } from '../redis-tls.js';
 
@@ -27,6 +28,7 @@ export function openRedis(url: string, name: string, autoPipelining = false): Re
     enableAutoPipelining: autoPipelining,
     enableReadyCheck: false,
     disableClientInfo: true,
+    retryStrategy: reconnectDelay,
   });
   redis.on('error', () => undefined); // surfaced per command; ioredis reconnects by itself
   installScripts(redis);
