@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { RedisGears } from '../client/index.js';
+import { scriptFolder } from '../../test/support/files.js';
 import { startGearsProcess, startRedis, type GearsProcess, type RedisProcess } from './processes.js';
 
 const CLI = new URL('./main.js', import.meta.url).pathname;
@@ -113,10 +114,14 @@ describe('gearbox watch', () => {
   });
 
   it('--once exits 1 naming the scripts that failed, after loading the others', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'gearbox-watch-'));
-    await writeFile(join(dir, 'good.ts'), script('good', 'fine'));
-    await writeFile(join(dir, 'broken.ts'), 'CommandReader().map(() => (.register();\n');
-    await writeFile(join(dir, 'throws.js'), "throw new Error('not today');\n");
+    const dir = await scriptFolder(
+      {
+        'good.ts': script('good', 'fine'),
+        'broken.ts': 'CommandReader().map(() => (.register();\n',
+        'throws.js': "throw new Error('not today');\n",
+      },
+      'gearbox-watch-',
+    );
     const { code, stderr } = await once([dir]);
     assert.equal(code, 1);
     const lines = stderr.trim().split('\n');
@@ -129,11 +134,13 @@ describe('gearbox watch', () => {
   });
 
   it('loads a script importing a helper with exports, and the helper itself', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'gearbox-watch-'));
-    await writeFile(join(dir, 'lib.ts'), "export function greet(): string {\n  return 'hi';\n}\n");
-    await writeFile(
-      join(dir, 'main.ts'),
-      "import { greet } from './lib';\nexport const name = 'greeter';\nCommandReader().map(() => greet()).register({ trigger: name });\n",
+    const dir = await scriptFolder(
+      {
+        'lib.ts': "export function greet(): string {\n  return 'hi';\n}\n",
+        'main.ts':
+          "import { greet } from './lib';\nexport const name = 'greeter';\nCommandReader().map(() => greet()).register({ trigger: name });\n",
+      },
+      'gearbox-watch-',
     );
     assert.deepEqual(await once([dir]), { code: 0, stderr: '' });
     assert.equal(await answer('greeter'), 'hi');

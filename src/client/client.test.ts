@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
@@ -14,6 +12,7 @@ import {
 } from '../../test/support/redis.js';
 import { CommandReader, GB, KeysReader, withParams } from '../model/index.js';
 import { execute } from '../runtime/index.js';
+import { scriptFolder } from '../../test/support/files.js';
 import {
   command,
   DuplicateTriggerError,
@@ -237,38 +236,33 @@ describe('Gears over an existing client', () => {
 
 describe('script files', () => {
   test('a .ts script with a relative import and module-level code is bundled and run', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'gearbox-script-'));
-    await writeFile(join(dir, 'helper.ts'), 'export const double = (n: number): number => n * 2;\n');
-    await writeFile(
-      join(dir, 'main.ts'),
-      [
+    const dir = await scriptFolder({
+      'helper.ts': 'export const double = (n: number): number => n * 2;\n',
+      'main.ts': [
         "import { KeysReader, execute } from 'gearbox/runtime';",
         "import { double } from './helper';",
         'const offset: number = 100;',
         "KeysReader('n:*').keys().map(async (k) => double(Number(await execute('GET', k))) + offset).sort().run();",
       ].join('\n'),
-    );
+    });
     const result = await client.gears.jsexecute(join(dir, 'main.ts'));
     assert.deepEqual(result.results, ['102', '104', '106']);
   });
 
   test('a script that exports, importing a helper through a namespace import, runs', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'gearbox-script-'));
-    await writeFile(join(dir, 'lib.ts'), 'export function tag(k: string): string {\n  return `<${k}>`;\n}\n');
-    await writeFile(
-      join(dir, 'main.ts'),
-      "import * as lib from './lib';\nexport const keys = KeysReader('n:1').keys().map(lib.tag).run();\n",
-    );
+    const dir = await scriptFolder({
+      'lib.ts': 'export function tag(k: string): string {\n  return `<${k}>`;\n}\n',
+      'main.ts': "import * as lib from './lib';\nexport const keys = KeysReader('n:1').keys().map(lib.tag).run();\n",
+    });
     assert.deepEqual((await client.gears.jsexecute(join(dir, 'main.ts'))).results, ['<n:1>']);
   });
 
   test("a script's npm imports become requirements (with the project's version range); built-ins do not", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'gearbox-script-'));
-    await writeFile(join(dir, 'package.json'), JSON.stringify({ dependencies: { 'left-pad': '^1.3.0' } }));
-    await writeFile(
-      join(dir, 'uses-npm.ts'),
-      "import leftPad from 'left-pad';\nimport { join } from 'node:path';\nimport { GB } from 'gearbox';\nGB('ShardsIDReader').map((id) => leftPad(join(id), 3)).run();\n",
-    );
+    const dir = await scriptFolder({
+      'package.json': JSON.stringify({ dependencies: { 'left-pad': '^1.3.0' } }),
+      'uses-npm.ts':
+        "import leftPad from 'left-pad';\nimport { join } from 'node:path';\nimport { GB } from 'gearbox';\nGB('ShardsIDReader').map((id) => leftPad(join(id), 3)).run();\n",
+    });
     const bundled = await bundleScript(join(dir, 'uses-npm.ts'));
     assert.deepEqual(bundled.requirements, ['left-pad@^1.3.0']);
     assert.match(bundled.source, /require\("left-pad"\)/);
@@ -287,19 +281,16 @@ describe('script files', () => {
       assert.match(err.message, /script \/nonexistent\/fn\.ts does not exist/);
       return true;
     });
-    const dir = await mkdtemp(join(tmpdir(), 'gearbox-script-'));
-    await writeFile(join(dir, 'bad.ts'), 'const x = ;\n');
+    const dir = await scriptFolder({ 'bad.ts': 'const x = ;\n' });
     await assert.rejects(client.gears.jsexecute(join(dir, 'bad.ts')), /bad\.ts does not compile: .*bad\.ts:1:11: /);
   });
 
   test('a script whose top-level code throws is a GearsScriptError naming the file and line it threw at', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'gearbox-script-'));
-    await writeFile(
-      join(dir, 'lib.ts'),
-      '// a helper\nexport function setUp(): void {\n  const o: any = {};\n  o.a.b = 1;\n}\n',
-    );
-    await writeFile(join(dir, 'main.ts'), "import { setUp } from './lib';\nsetUp();\nGB().run();\n");
-    await writeFile(join(dir, 'throws.js'), "const a = 1;\nthrow new Error('not configured');\nGB().run();\n");
+    const dir = await scriptFolder({
+      'lib.ts': '// a helper\nexport function setUp(): void {\n  const o: any = {};\n  o.a.b = 1;\n}\n',
+      'main.ts': "import { setUp } from './lib';\nsetUp();\nGB().run();\n",
+      'throws.js': "const a = 1;\nthrow new Error('not configured');\nGB().run();\n",
+    });
     await assert.rejects(client.gears.jsexecute(join(dir, 'main.ts')), (err: Error) => {
       assert.ok(err instanceof GearsScriptError, String(err));
       assert.match(
