@@ -79,10 +79,11 @@ function originIn(map: string, bundle: string): BundledScript['origin'] {
 
 // the gears server's words for where a source's top-level code threw (src/engine/worker/evaluate.ts)
 const POSITION = / \(at line (\d+):(\d+) of the source\)/;
+const POSITIONS = new RegExp(POSITION.source, 'g');
 
 /** `message` with the positions the gears server gave in the sent source shown in the script's files. */
 export function placeInScript(message: string, origin: BundledScript['origin']): string {
-  return message.replace(new RegExp(POSITION.source, 'g'), (whole, line: string, column: string) => {
+  return message.replace(POSITIONS, (whole, line: string, column: string) => {
     const place = origin(Number(line), Number(column));
     return place === undefined ? whole : ` (at ${place})`;
   });

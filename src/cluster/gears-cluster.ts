@@ -47,8 +47,8 @@ export class GearsCluster {
     redis: Redis,
     private readonly log: Logger,
   ) {
-    const messaging = (this.messaging = new Messaging(log));
-    const place = (this.membership = new Membership(
+    const messaging = new Messaging(log);
+    const place = new Membership(
       engine,
       options,
       redis,
@@ -60,7 +60,9 @@ export class GearsCluster {
         handle: (message, tag) => this.handle(message, tag),
       },
       log,
-    ));
+    );
+    this.messaging = messaging;
+    this.membership = place;
     this.requests = new PeerRequests(
       () => place.myId,
       (to, message) => messaging.post(to, message),
@@ -88,8 +90,8 @@ export class GearsCluster {
         await gears.close();
         throw err;
       }
-      // Redis is not there yet: the engine waits for it too (src/engine/engine.ts), so join once it is
-      // the engine has said so, with what to do (src/engine/engine.ts); ioredis' own words only for debugging
+      // Redis is not there yet: join once it is. The engine has already said so, with what to do
+      // (src/engine/engine.ts); ioredis' own words are for debugging only
       log.debug(
         { err: (err as Error).message },
         `cannot reach Redis at ${redactUrl(options.redisUrl)} yet; will retry`,
