@@ -44,6 +44,14 @@ function byStream(reply: unknown): Array<[string, Entry[]]> {
   return out;
 }
 
+/** The id just before `id`: XREADGROUP reads the entries after the id it is given (0-0 is no entry's id). */
+function idBefore(id: string): string {
+  const dash = id.indexOf('-');
+  const ms = BigInt(id.slice(0, dash));
+  const seq = BigInt(id.slice(dash + 1));
+  return seq > 0n ? `${ms}-${seq - 1n}` : `${ms - 1n}-18446744073709551615`;
+}
+
 interface StreamState {
   /** This consumer's pending entries after this id have not been read again yet; null once they have. */
   pendingAfter: string | null;
@@ -231,7 +239,7 @@ export class StreamConsumer {
     return false;
   }
 
-  /** Blocks up to `block` ms for new entries on every stream; returns how many arrived. */
+  /** Blocks up to `block` ms for new entries on every stream; returns how many it added to `records`. */
   private async readNew(records: StreamRecord[], block: number): Promise<number> {
     const keys = [...this.streams.keys()];
     if (keys.length === 0) {
@@ -239,6 +247,7 @@ export class StreamConsumer {
       this.wake = null;
       return 0;
     }
+    const wanted = this.batch - records.length;
     this.reading = true;
     let reply: unknown;
     try {
@@ -248,7 +257,7 @@ export class StreamConsumer {
         this.group,
         CONSUMER,
         'COUNT',
-        this.batch - records.length,
+        wanted,
         'BLOCK',
         block,
         'STREAMS',
@@ -258,10 +267,20 @@ export class StreamConsumer {
     } finally {
       this.reading = false;
     }
+    // COUNT caps each stream, not the reply, so entries waiting on several streams come back over
+    // the batch: those over it are delivered (pending for this consumer), and read again next, by
+    // readPending, from just before the first of them on their stream
     let got = 0;
     for (const [key, entries] of byStream(reply)) {
-      for (const [id, flat] of entries) records.push({ key, id, value: fields(flat ?? []) });
-      got += entries.length;
+      for (const [id, flat] of entries) {
+        if (got === wanted) {
+          const state = this.streams.get(key);
+          if (state) state.pendingAfter ??= idBefore(id);
+          break;
+        }
+        records.push({ key, id, value: fields(flat ?? []) });
+        got++;
+      }
     }
     return got;
   }

@@ -81,6 +81,32 @@ describe('StreamReader registrations', () => {
     );
   });
 
+  it('batch holds across streams: entries waiting on several streams at once still run `batch` at a time', async () => {
+    // streams created after the registration, found while it is paused, so that its first read
+    // finds entries on all three at once (a loaded machine gets there by the timing of the first test)
+    await register('{ batch: 2 }');
+    const id = String((await dump()).id);
+    assert.equal(await call('RG.PAUSEREGISTRATIONS', id), 'OK');
+    const written = [
+      `in:p/${await s.direct.xadd('in:p', '*', 'n', '1')}`,
+      `in:q/${await s.direct.xadd('in:q', '*', 'n', '2')}`,
+      `in:q/${await s.direct.xadd('in:q', '*', 'n', '3')}`,
+      `in:r/${await s.direct.xadd('in:r', '*', 'n', '4')}`,
+    ];
+    for (const key of ['in:p', 'in:q', 'in:r'])
+      await waitFor(async () => ((await s.direct.xinfo('GROUPS', key)) as unknown[]).length === 1, `${key} found`);
+    assert.equal(await call('RG.UNPAUSEREGISTRATIONS', id), 'OK');
+    await waitFor(
+      async () => (await seen()).length === 4 && (await batches()).reduce((a, b) => a + b, 0) === 4,
+      'four entries',
+    );
+    assert.deepEqual(await batches(), [2, 2]);
+    assert.deepEqual(await seen(), written.sort());
+    await waitFor(async () => (await dump()).data.numSuccess === 2, 'two executions counted');
+    for (const key of ['in:p', 'in:q', 'in:r'])
+      await waitFor(async () => (await s.direct.xlen(key)) === 0, `${key} trimmed`);
+  });
+
   it('each registration has its own group and sees every entry; trimming waits for the slowest group', async () => {
     await register('{ trimStream: false }', 'in:*', ".foreach(async (r) => { await execute('SADD', 'first', r.id) })");
     await register('{}', 'in:*', ".foreach(async (r) => { await execute('SADD', 'second', r.id) })");
