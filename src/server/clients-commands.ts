@@ -42,6 +42,30 @@ export interface ClientsDirectory {
   /** The clients still connected. */
   peers(): Iterable<ClientPeer>;
   ownLinks(): OwnLinks;
+  readonly recent: RecentClientList;
+}
+
+/** How long a CLIENT LIST answers INFO's connected_clients for every client of the server. */
+export const CLIENT_LIST_REUSE_MS = 100;
+
+/**
+ * The last CLIENT LIST Redis gave, so a burst of INFO (ioredis sends one on every connect) costs Redis one
+ * CLIENT LIST per CLIENT_LIST_REUSE_MS, not one each: with thousands of clients reconnecting, a list
+ * per INFO would be quadratic work for Redis and the server. Only connections of Redis' own that came
+ * or went meanwhile are missed; the server's clients are counted from its own table.
+ */
+export class RecentClientList {
+  private entries: ClientEntry[] | null = null;
+  private at = 0;
+
+  get(): ClientEntry[] | null {
+    return this.entries !== null && performance.now() - this.at < CLIENT_LIST_REUSE_MS ? this.entries : null;
+  }
+
+  set(entries: ClientEntry[] | null): void {
+    this.entries = entries;
+    this.at = performance.now();
+  }
 }
 
 /** What the commands need of the client connection. */
@@ -81,15 +105,22 @@ export class ClientsCommands {
       if (reply) host.write(frame);
     };
     if (req.name === 'info') {
-      return this.ask(link, [CLIENT_LIST, req.bytes()], ([list, info]) => answer(this.info(list, info)));
+      const recent = this.directory.recent.get();
+      if (recent !== null) return this.ask(link, [req.bytes()], ([info]) => answer(this.info(recent, info)));
+      return this.ask(link, [CLIENT_LIST, req.bytes()], ([list, info]) => answer(this.info(this.listed(list), info)));
     }
-    if (sub === 'list') return this.ask(link, [req.bytes()], ([list]) => answer(this.list(list)));
+    if (sub === 'list') {
+      const whole = req.args.length === 1;
+      return this.ask(link, [req.bytes()], ([list]) => answer(this.list(list, whole)));
+    }
     const args = req.args.slice(1);
     this.ask(link, [encodeCommand(killCheckArgs(args)), CLIENT_LIST], ([check, list]) => {
       if (isErrorFrame(check)) return answer(check);
       const text = bulkText(list);
       // a user allowed CLIENT KILL but not CLIENT LIST: Redis' own answer, server links and all
       if (text === null) return this.ask(link, [req.bytes()], ([r]) => answer(r));
+      // what it kills leaves the list: the next INFO asks Redis again
+      this.directory.recent.set(null);
       this.kill(link, args, parseClientList(text.text), answer);
     });
   }
@@ -124,28 +155,39 @@ export class ClientsCommands {
     this.host.fetch(link, commands);
   }
 
-  private info(list: Buffer, info: Buffer): Buffer {
-    const listed = bulkText(list);
+  /** CLIENT LIST's entries, kept for the next INFOs; null if Redis refused it. */
+  private listed(frame: Buffer): ClientEntry[] | null {
+    const text = bulkText(frame);
+    if (text === null) return null;
+    const entries = parseClientList(text.text);
+    this.directory.recent.set(entries);
+    return entries;
+  }
+
+  private info(entries: ClientEntry[] | null, info: Buffer): Buffer {
     const text = bulkText(info);
-    if (listed === null || text === null) return info;
-    return bulkFrame(withConnectedClients(text.text, this.connectedClients(listed.text)), text.verbatim);
+    if (entries === null || text === null) return info;
+    return bulkFrame(withConnectedClients(text.text, this.connectedClients(entries)), text.verbatim);
   }
 
   /** Redis' connections other than the server's own and its clients', plus every client of the server. */
-  private connectedClients(listText: string): number {
+  private connectedClients(entries: ClientEntry[]): number {
     const own = this.directory.ownLinks();
     const peers = [...this.directory.peers()];
     const clientLinks = new Set(peers.map((p) => p.linkAddress));
     let others = 0;
-    for (const e of parseClientList(listText)) if (!isServerLink(e, own) && !clientLinks.has(e.addr)) others++;
+    for (const e of entries) if (!isServerLink(e, own) && !clientLinks.has(e.addr)) others++;
     return others + peers.length;
   }
 
-  private list(frame: Buffer): Buffer {
+  /** CLIENT LIST without the server's links; `whole`: not filtered by TYPE or ID, so kept for INFO. */
+  private list(frame: Buffer, whole: boolean): Buffer {
     const text = bulkText(frame);
     if (text === null) return frame;
+    const entries = whole ? this.listed(frame) : parseClientList(text.text);
+    if (entries === null) return frame;
     const own = this.directory.ownLinks();
-    const shown = parseClientList(text.text).filter((e) => !isServerLink(e, own));
+    const shown = entries.filter((e) => !isServerLink(e, own));
     return bulkFrame(shown.map((e) => `${e.line}\n`).join(''), text.verbatim);
   }
 

@@ -3,7 +3,7 @@ import type { Server, Socket } from 'node:net';
 import type { RedisTls } from '../engine/index.js';
 import { childLogger, type Logger } from '../log/logger.js';
 import { checkCommandTable, type CommandTable } from './commands.js';
-import type { ClientsDirectory } from './clients-commands.js';
+import { type ClientsDirectory, RecentClientList } from './clients-commands.js';
 import { ClientConnection } from './connection.js';
 import { closeListeners, openListeners, type Bound, type ReservedListeners } from './listeners.js';
 import { checkProtectedMode } from './protected-mode.js';
@@ -52,6 +52,7 @@ export class GearsServer {
   private readonly directory: ClientsDirectory = {
     peers: () => [...this.clients].filter((c) => c.live),
     ownLinks: () => ({ shared: this.shared.addresses() }),
+    recent: new RecentClientList(),
   };
 
   constructor(private readonly opts: GearsServerOptions) {
