@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from '../log/logger.js';
 import { ClientBudget, ReadGate } from './client-budget.js';
 import { ClientLinks } from './client-links.js';
+import { type ClientPeer, ClientsCommands, type ClientsDirectory, linkAddress } from './clients-commands.js';
 import type { CommandContext, CommandTable } from './commands.js';
 import { aclChanged } from './grants.js';
 import { HookHold } from './hook-hold.js';
@@ -46,6 +47,8 @@ export interface ConnectionDeps {
   /** Sync registrations: a write they want is answered only once they ran (write-hooks.ts). */
   readonly writeHooks?: WriteHooks;
   readonly limits: ClientLimits;
+  /** The server's clients and own links, for CLIENT LIST, CLIENT KILL and INFO (clients-commands.ts). */
+  readonly directory: ClientsDirectory;
 }
 
 /** Why the client's next command waits (besides a switch of links, which waits for nothing in flight). */
@@ -58,7 +61,7 @@ type Wait =
   /** A write the write hooks want: until its reply is in and the hooks ran. */
   | 'hook';
 
-export class ClientConnection implements LinkOwner {
+export class ClientConnection implements LinkOwner, ClientPeer {
   private readonly out: BatchWriter;
   private readonly reader: RequestReader;
   readonly session: Session;
@@ -82,6 +85,7 @@ export class ClientConnection implements LinkOwner {
   private readonly sessionCommands: SessionCommands;
   private readonly rg: RgGate;
   private readonly hold: HookHold;
+  private readonly clients: ClientsCommands;
 
   constructor(
     private readonly socket: Socket,
@@ -152,6 +156,22 @@ export class ClientConnection implements LinkOwner {
           },
           resume: () => own.resume(),
         }),
+    });
+    this.clients = new ClientsCommands(deps.directory, {
+      links: this.links,
+      replies: this.replies,
+      self: this,
+      relay: (req) => this.forward(req),
+      fetch: (link, commands) => {
+        this.links.current = link;
+        this.wait = 'replies';
+        for (const c of commands) {
+          this.inFlight++;
+          link.send(this, 'fetch', c);
+        }
+      },
+      write: (bytes) => this.out.write(bytes),
+      end: () => this.end(),
     });
     if (gate.authenticated) this.links.ownLink();
     socket.setNoDelay(true);
@@ -231,7 +251,7 @@ export class ClientConnection implements LinkOwner {
         if (this.replies.next(req, false)) this.reply(NOAUTH);
         continue;
       }
-      const route = routeOf(req.name, this.deps.commands);
+      const route = routeOf(req, this.deps.commands);
       if (route === 'relay') {
         const hooked = this.hold.wants(req);
         if (hooked) {
@@ -256,6 +276,9 @@ export class ClientConnection implements LinkOwner {
             break;
           case 'tunnel':
             this.startTunnel(req);
+            break;
+          case 'clients':
+            this.clients.run(req);
             break;
           default:
             this.sessionCommands.run(route, req);
@@ -316,6 +339,26 @@ export class ClientConnection implements LinkOwner {
     this.inbox.length = this.head = 0;
     this.deaf = true;
     this.tunnel = new Tunnel(this.links.ownLink(), sent, (bytes) => this.out.write(bytes));
+  }
+
+  // ClientPeer
+
+  get linkAddress(): string {
+    return linkAddress(this.links.own);
+  }
+
+  get user(): string {
+    return this.session.credentials?.username ?? 'default';
+  }
+
+  /** True until the connection ends (killed, QUIT, or gone). */
+  get live(): boolean {
+    return !this.ended;
+  }
+
+  kill(): void {
+    this.deaf = this.ended = true;
+    this.socket.destroy();
   }
 
   // SessionHost and GateHost
@@ -388,6 +431,7 @@ export class ClientConnection implements LinkOwner {
   answered(expect: Expect, frame: Buffer): void {
     this.inFlight--;
     if (expect === 'probe') this.rg.probed(frame, this.inFlight === 0);
+    else if (expect === 'fetch') this.clients.fetched(frame);
     else if (expect !== 'reply') this.sessionCommands.settle(expect, frame);
     if (this.inFlight > 0) return;
     if (this.wait === 'hook') return this.hookDone();
@@ -418,7 +462,8 @@ export class ClientConnection implements LinkOwner {
     }
     // Redis could not be reached, or refused the link's setup: each pending command gets the error
     const error = Buffer.from(`-${loss.message}\r\n`);
-    if (!this.rg.lost(error, loss.connected)) for (let i = 0; i < pending; i++) this.out.write(error);
+    if (!this.rg.lost(error, loss.connected) && !this.clients.lost(error))
+      for (let i = 0; i < pending; i++) this.out.write(error);
     if ((this.wait === 'replies' || this.wait === 'hook') && this.inFlight === 0) this.wait = 'none';
     this.pump();
   }

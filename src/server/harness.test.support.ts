@@ -109,6 +109,23 @@ export class RawClient {
     this.data = this.data.slice(expected.length);
   }
 
+  /** Waits until the received bytes match `pattern`, then consumes them up to the end of the match. */
+  async until(pattern: RegExp, timeoutMs = 3000): Promise<RegExpExecArray> {
+    const deadline = Date.now() + timeoutMs;
+    let m = pattern.exec(this.data);
+    while (m === null && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        this.waiter = resolve;
+        setTimeout(resolve, Math.max(0, deadline - Date.now()));
+      });
+      this.waiter = null;
+      m = pattern.exec(this.data);
+    }
+    assert.ok(m, `expected ${pattern} in ${JSON.stringify(this.data)}`);
+    this.data = this.data.slice(m.index + m[0].length);
+    return m;
+  }
+
   /** Sends a command and expects exactly `reply`. */
   async roundTrip(command: string, reply: string): Promise<void> {
     this.write(command);

@@ -6,12 +6,18 @@ import { bindingOf, routeOf } from './routing.js';
 const table = new Map([['rg.jsexecute', null]]);
 
 test('who answers: the connection, the command table, or Redis', () => {
-  assert.equal(routeOf('get', table), 'relay');
-  assert.equal(routeOf('rg.jsexecute', table), 'table');
-  assert.equal(routeOf('rg.unknown', table), 'relay');
-  for (const name of ['auth', 'hello', 'select', 'reset', 'quit']) assert.equal(routeOf(name, table), name);
-  assert.equal(routeOf('sync', table), 'tunnel');
-  assert.equal(routeOf('psync', table), 'tunnel');
+  const r = (name: string, ...args: string[]): string => routeOf(Request.of(name, ...args), table);
+  assert.equal(r('get'), 'relay');
+  assert.equal(r('rg.jsexecute'), 'table');
+  assert.equal(r('rg.unknown'), 'relay');
+  for (const name of ['auth', 'hello', 'select', 'reset', 'quit']) assert.equal(r(name), name);
+  assert.equal(r('sync'), 'tunnel');
+  assert.equal(r('psync'), 'tunnel');
+  // Redis answers these, the server shapes its view of the client table (clients-view.ts)
+  assert.equal(r('info'), 'clients');
+  assert.equal(r('client', 'KILL', 'skipme', 'yes'), 'clients');
+  assert.equal(r('client', 'list'), 'clients');
+  assert.equal(r('client', 'id'), 'relay');
 });
 
 test('which link: stateless commands share, stateful ones get the client its own link', () => {

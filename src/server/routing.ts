@@ -17,7 +17,9 @@ export type Route =
   | 'reset'
   | 'quit'
   /** SYNC/PSYNC: the connection becomes a byte tunnel to its own link (replication, `redis-cli --rdb`). */
-  | 'tunnel';
+  | 'tunnel'
+  /** CLIENT LIST, CLIENT KILL, INFO: Redis answers, the server leaves its own links out (clients-view.ts). */
+  | 'clients';
 
 const SPECIAL = new Map<string, Route>([
   ['auth', 'auth'],
@@ -29,8 +31,15 @@ const SPECIAL = new Map<string, Route>([
   ['psync', 'tunnel'],
 ]);
 
-export function routeOf(name: string, table: ReadonlyMap<string, unknown>): Route {
-  return SPECIAL.get(name) ?? (table.has(name) ? 'table' : 'relay');
+const CLIENT_VIEW = new Set(['list', 'kill']);
+
+export function routeOf(req: Request, table: ReadonlyMap<string, unknown>): Route {
+  const name = req.name;
+  const special = SPECIAL.get(name);
+  if (special !== undefined) return special;
+  if (table.has(name)) return 'table';
+  if (name === 'info' || (name === 'client' && CLIENT_VIEW.has(req.arg0()))) return 'clients';
+  return 'relay';
 }
 
 export type Binding =

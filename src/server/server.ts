@@ -3,6 +3,7 @@ import type { Server, Socket } from 'node:net';
 import type { RedisTls } from '../engine/index.js';
 import { childLogger, type Logger } from '../log/logger.js';
 import { checkCommandTable, type CommandTable } from './commands.js';
+import { type ClientsDirectory, RecentClientList } from './clients-commands.js';
 import { ClientConnection } from './connection.js';
 import { closeListeners, openListeners, type Bound, type ReservedListeners } from './listeners.js';
 import { checkProtectedMode } from './protected-mode.js';
@@ -48,6 +49,11 @@ export class GearsServer {
   private nextId = 1;
   private readonly shared: SharedLinks;
   private readonly urlCredentials: Credentials | null;
+  private readonly directory: ClientsDirectory = {
+    peers: () => [...this.clients].filter((c) => c.live),
+    ownLinks: () => ({ shared: this.shared.addresses() }),
+    recent: new RecentClientList(),
+  };
 
   constructor(private readonly opts: GearsServerOptions) {
     this.target = { ...parseRedisUrl(opts.redisUrl), tlsOptions: opts.redisTls };
@@ -116,6 +122,7 @@ export class GearsServer {
       onClose: (c) => this.clients.delete(c),
       writeHooks: this.opts.writeHooks,
       limits: this.limits,
+      directory: this.directory,
     });
     this.clients.add(conn);
   }

@@ -22,7 +22,9 @@ export type Expect =
   /** Relayed; on success Redis reset the connection (RESET). */
   | 'reset'
   /** An ACL probe for an RG.* command: not relayed; the owner reads the verdict from the frame. */
-  | 'probe';
+  | 'probe'
+  /** A question the server asks for a command it shapes the answer of (clients-commands.ts): not relayed. */
+  | 'fetch';
 
 /** An error reply (`-` or RESP3's `!`). */
 export function isErrorFrame(frame: Buffer): boolean {

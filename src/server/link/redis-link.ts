@@ -106,6 +106,11 @@ export class RedisLink implements FrameSink {
     return !this.dead;
   }
 
+  /** This end of the connection (Redis lists it as the connection's `addr`). */
+  get localEnd(): { address: string | undefined; port: number | undefined } {
+    return { address: this.socket.localAddress, port: this.socket.localPort };
+  }
+
   get isDedicated(): boolean {
     return this.dedicated !== null;
   }
@@ -250,6 +255,7 @@ export class RedisLink implements FrameSink {
         pending.shift();
         return owner.answered(expect, f);
       case 'probe':
+      case 'fetch':
         pending.shift();
         return owner.answered(expect, f);
       default:
