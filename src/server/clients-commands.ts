@@ -40,7 +40,7 @@ export interface ClientPeer {
 /** What the server knows of all its clients and its own links. */
 export interface ClientsDirectory {
   /** The clients still connected. */
-  peers(): Iterable<ClientPeer>;
+  peers(): readonly ClientPeer[];
   ownLinks(): OwnLinks;
   readonly recent: RecentClientList;
 }
@@ -49,21 +49,22 @@ export interface ClientsDirectory {
 export const CLIENT_LIST_REUSE_MS = 100;
 
 /**
- * The last CLIENT LIST Redis gave, so a burst of INFO (ioredis sends one on every connect) costs Redis one
- * CLIENT LIST per CLIENT_LIST_REUSE_MS, not one each: with thousands of clients reconnecting, a list
- * per INFO would be quadratic work for Redis and the server. Only connections of Redis' own that came
- * or went meanwhile are missed; the server's clients are counted from its own table.
+ * How many of Redis' connections the last CLIENT LIST showed that are neither the server's links nor its
+ * clients', so a burst of INFO (ioredis sends one on every connect) costs Redis one CLIENT LIST per
+ * CLIENT_LIST_REUSE_MS, not one each: with thousands of clients reconnecting, a list per INFO would be
+ * quadratic work for Redis and the server. The server's clients are counted from its own table at
+ * each INFO; only connections straight to Redis that came or went meanwhile are missed.
  */
 export class RecentClientList {
-  private entries: ClientEntry[] | null = null;
+  private others: number | null = null;
   private at = 0;
 
-  get(): ClientEntry[] | null {
-    return this.entries !== null && performance.now() - this.at < CLIENT_LIST_REUSE_MS ? this.entries : null;
+  get(): number | null {
+    return this.others !== null && performance.now() - this.at < CLIENT_LIST_REUSE_MS ? this.others : null;
   }
 
-  set(entries: ClientEntry[] | null): void {
-    this.entries = entries;
+  set(others: number | null): void {
+    this.others = others;
     this.at = performance.now();
   }
 }
@@ -107,7 +108,10 @@ export class ClientsCommands {
     if (req.name === 'info') {
       const recent = this.directory.recent.get();
       if (recent !== null) return this.ask(link, [req.bytes()], ([info]) => answer(this.info(recent, info)));
-      return this.ask(link, [CLIENT_LIST, req.bytes()], ([list, info]) => answer(this.info(this.listed(list), info)));
+      return this.ask(link, [CLIENT_LIST, req.bytes()], ([list, info]) => {
+        const entries = this.listed(list);
+        answer(this.info(entries === null ? null : this.othersIn(entries), info));
+      });
     }
     if (sub === 'list') {
       const whole = req.args.length === 1;
@@ -155,29 +159,31 @@ export class ClientsCommands {
     this.host.fetch(link, commands);
   }
 
-  /** CLIENT LIST's entries, kept for the next INFOs; null if Redis refused it. */
+  /** CLIENT LIST's entries; what they count is kept for the next INFOs. Null if Redis refused it. */
   private listed(frame: Buffer): ClientEntry[] | null {
     const text = bulkText(frame);
     if (text === null) return null;
     const entries = parseClientList(text.text);
-    this.directory.recent.set(entries);
+    this.directory.recent.set(this.othersIn(entries));
     return entries;
   }
 
-  private info(entries: ClientEntry[] | null, info: Buffer): Buffer {
-    const text = bulkText(info);
-    if (entries === null || text === null) return info;
-    return bulkFrame(withConnectedClients(text.text, this.connectedClients(entries)), text.verbatim);
-  }
-
-  /** Redis' connections other than the server's own and its clients', plus every client of the server. */
-  private connectedClients(entries: ClientEntry[]): number {
+  /** Redis' connections other than the server's own and its clients'. */
+  private othersIn(entries: ClientEntry[]): number {
     const own = this.directory.ownLinks();
-    const peers = [...this.directory.peers()];
-    const clientLinks = new Set(peers.map((p) => p.linkAddress));
+    const clientLinks = new Set<string>();
+    for (const p of this.directory.peers()) clientLinks.add(p.linkAddress);
     let others = 0;
     for (const e of entries) if (!isServerLink(e, own) && !clientLinks.has(e.addr)) others++;
-    return others + peers.length;
+    return others;
+  }
+
+  /** connected_clients: Redis' other connections, plus every client of the server. */
+  private info(others: number | null, info: Buffer): Buffer {
+    const text = bulkText(info);
+    if (others === null || text === null) return info;
+    const count = others + this.directory.peers().length;
+    return bulkFrame(withConnectedClients(text.text, count), text.verbatim);
   }
 
   /** CLIENT LIST without the server's links; `whole`: not filtered by TYPE or ID, so kept for INFO. */
@@ -200,7 +206,7 @@ export class ClientsCommands {
     const host = this.host;
     const filter = parseKill(args);
     const own = this.directory.ownLinks();
-    const others = [...this.directory.peers()].filter((p) => p !== host.self);
+    const others = this.directory.peers().filter((p) => p !== host.self);
     const byAddress = new Map<string, ClientPeer>();
     for (const p of others) if (p.linkAddress !== '') byAddress.set(p.linkAddress, p);
     const selfAddress = host.self.linkAddress;
