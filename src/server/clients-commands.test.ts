@@ -60,6 +60,11 @@ test('CLIENT LIST and INFO show each client once and none of the server own link
     c3.close();
     // sections without connected_clients go to Redis untouched
     assert.match(await a.info('server'), /redis_version:/);
+    // a client that just left is not counted, even if Redis has not freed its link yet
+    await new Promise((resolve) => setTimeout(resolve, CLIENT_LIST_REUSE_MS));
+    b.disconnect();
+    while (stack().server.connections > 1) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(await connectedClients(a), 2);
   } finally {
     for (const r of [a, b, own, direct]) r.disconnect();
   }

@@ -53,11 +53,13 @@ export function redisAddress(ip: string | undefined, port: number | undefined): 
 export interface OwnLinks {
   /** Addresses (as Redis shows them in `addr=`) of the links clients share. */
   readonly shared: ReadonlySet<string>;
+  /** Addresses of links the server closed that Redis may not have freed yet (link/retiring.ts). */
+  readonly retiring: ReadonlySet<string>;
 }
 
 /** The server's own link, not a client's: left out of what clients are shown. */
 export function isServerLink(e: ClientEntry, own: OwnLinks): boolean {
-  return e.name.startsWith(OWN_LINK_NAME_PREFIX) || own.shared.has(e.addr);
+  return e.name.startsWith(OWN_LINK_NAME_PREFIX) || own.shared.has(e.addr) || own.retiring.has(e.addr);
 }
 
 /** CLIENT KILL's type of a connection, from CLIENT LIST's flags (as Redis' getClientType). */

@@ -9,6 +9,7 @@ import { closeListeners, openListeners, type Bound, type ReservedListeners } fro
 import { checkProtectedMode } from './protected-mode.js';
 import { type ClientLimits, DEFAULT_CLIENT_LIMITS } from './limits.js';
 import type { Credentials } from './link/setup.js';
+import { retiringLinks } from './link/retiring.js';
 import { SharedLinks } from './link/shared.js';
 import { parseRedisUrl, type RedisTarget } from './redis-url.js';
 import type { TlsListenerOptions } from './tls.js';
@@ -51,7 +52,7 @@ export class GearsServer {
   private readonly urlCredentials: Credentials | null;
   private readonly directory: ClientsDirectory = {
     peers: () => [...this.clients].filter((c) => c.live),
-    ownLinks: () => ({ shared: this.shared.addresses() }),
+    ownLinks: () => ({ shared: this.shared.addresses(), retiring: retiringLinks() }),
     recent: new RecentClientList(),
   };
 

@@ -13,6 +13,7 @@ import { type Pausable, BatchWriter } from '../writer.js';
 import { type Expect, isErrorFrame } from './expect.js';
 import { Pending } from './pairing.js';
 import { RedisSideState } from './redis-state.js';
+import { retire } from './retiring.js';
 import { type LinkSetup, setupCommands } from './setup.js';
 
 const log = childLogger('server.link');
@@ -191,6 +192,7 @@ export class RedisLink implements FrameSink {
   close(): void {
     if (this.dead) return;
     this.dead = true;
+    if (this.connected) retire(this.socket.localAddress, this.socket.localPort);
     this.socket.destroy();
     this.onEnd?.(this);
   }
