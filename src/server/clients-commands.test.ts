@@ -133,18 +133,42 @@ test('CLIENT KILL by address (old form), by id and by user, and its errors, as R
   }
 });
 
-test('inside MULTI, CLIENT KILL and INFO are queued and answered in EXEC; a user without the right gets NOPERM', async () => {
+test('inside MULTI, CLIENT KILL is refused (EXECABORT), INFO is queued; a user without the right gets NOPERM', async () => {
   const c = await RawClient.connect(stack().port);
   await stack().direct.call('ACL', 'SETUSER', 'noclient', 'on', '>pw', '~*', '+@all', '-client');
   const limited = new Redis({ port: stack().port, username: 'noclient', password: 'pw' });
+  const own = await serverLikeLink();
   try {
-    await c.roundTrip(cmd('MULTI') + cmd('CLIENT', 'KILL', 'ID', '999999'), '+OK\r\n+QUEUED\r\n');
-    await c.roundTrip(cmd('EXEC'), '*1\r\n:0\r\n');
+    // queued, Redis would run it at EXEC without the server's filter: refused as Redis refuses what it cannot queue
+    await c.roundTrip(
+      cmd('MULTI') + cmd('CLIENT', 'KILL', 'TYPE', 'normal'),
+      '+OK\r\n-ERR Command not allowed inside a transaction\r\n',
+    );
+    await c.roundTrip(cmd('EXEC'), '-EXECABORT Transaction discarded because of previous errors.\r\n');
+    assert.equal(await own.ping(), 'PONG', 'no link of the server was killed');
+    await c.roundTrip(cmd('MULTI') + cmd('INFO', 'keyspace') + cmd('EXEC'), '+OK\r\n+QUEUED\r\n*1\r\n$');
     await assert.rejects(limited.call('CLIENT', 'KILL', 'SKIPME', 'yes'), /NOPERM/);
     await assert.rejects(limited.client('LIST'), /NOPERM/);
   } finally {
     c.close();
     limited.disconnect();
+    own.disconnect();
     await stack().direct.call('ACL', 'DELUSER', 'noclient');
+  }
+});
+
+test('a client of the server named like the server links is still listed, counted and killable', async () => {
+  const [me, named] = await gearsClients(2);
+  try {
+    await named.call('CLIENT', 'SETNAME', 'gearbox-me');
+    assert.match(String(await named.call('CLIENT', 'LIST')), /name=gearbox-me /);
+    const id = String(await named.call('CLIENT', 'ID'));
+    assert.match(String(await me.call('CLIENT', 'LIST')), new RegExp(`id=${id} .*name=gearbox-me `));
+    const namedEnds = once(named, 'end');
+    assert.equal(await me.call('CLIENT', 'KILL', 'ID', id), 1);
+    await namedEnds;
+  } finally {
+    me.disconnect();
+    named.disconnect();
   }
 });

@@ -19,6 +19,7 @@ import {
 } from './clients-view.js';
 import { isErrorFrame } from './link/expect.js';
 import type { RedisLink } from './link/redis-link.js';
+import { NOT_IN_MULTI, spoilTransaction } from './link/refuse-in-multi.js';
 import type { ClientReplyMode } from './reply-mode.js';
 import { encodeCommand } from './resp/encode.js';
 import type { Request } from './resp/request.js';
@@ -26,6 +27,7 @@ import type { Request } from './resp/request.js';
 const CLIENT_LIST = encodeCommand(['CLIENT', 'LIST']);
 const OK_FRAME = Buffer.from('+OK\r\n');
 const NO_SUCH_CLIENT = Buffer.from('-ERR No such client\r\n');
+const NOT_IN_MULTI_FRAME = Buffer.from(`-${NOT_IN_MULTI}\r\n`);
 
 /** A client of the gears server, as CLIENT KILL and connected_clients see it. */
 export interface ClientPeer {
@@ -96,9 +98,15 @@ export class ClientsCommands {
   run(req: Request): void {
     const host = this.host;
     const own = host.links.own;
-    const queued = own !== null && (own.state.inMulti || own.state.subscribed);
     const sub = req.name === 'client' ? req.arg0() : '';
-    // inside MULTI Redis queues it (EXEC answers with Redis' own view), subscribed RESP2 refuses it
+    if (own !== null && own.state.inMulti && sub === 'kill') {
+      // queued, Redis would run it at EXEC without the server's filter, killing its links
+      spoilTransaction(own);
+      if (host.replies.next(req, true)) host.write(NOT_IN_MULTI_FRAME);
+      return;
+    }
+    // inside MULTI Redis queues INFO and CLIENT LIST (EXEC answers with Redis' own view), subscribed RESP2 refuses them
+    const queued = own !== null && (own.state.inMulti || own.state.subscribed);
     if (queued || (req.name === 'info' && !infoHasClients(req.args))) return host.relay(req);
     const reply = host.replies.next(req, false);
     const link = host.links.ownLink();

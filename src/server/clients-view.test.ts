@@ -29,13 +29,15 @@ const b = (...s: string[]): Buffer[] => s.map((x) => Buffer.from(x));
 test('server links are the gearbox- names and the shared links; the rest are clients', () => {
   const entries = parseClientList(LIST);
   assert.equal(entries.length, 4);
-  const own = { shared: new Set(['127.0.0.1:5002']), retiring: new Set<string>() };
+  const own = { shared: new Set(['127.0.0.1:5002']), retiring: new Set<string>(), clients: new Set<string>() };
   assert.deepEqual(
     entries.map((e) => isServerLink(e, own)),
     [true, true, false, false],
   );
   // a link the server closed that Redis still lists is the server's too
   assert.ok(isServerLink(entries[2], { ...own, retiring: new Set(['127.0.0.1:5003']) }));
+  // a client of the server that names itself like the server's links is still a client
+  assert.ok(!isServerLink(entries[0], { ...own, clients: new Set(['127.0.0.1:5001']) }));
   assert.equal(entries[3].addr, '[::1]:5004');
   assert.equal(redisAddress('::1', 5004), '[::1]:5004');
   assert.equal(redisAddress('127.0.0.1', 5003), '127.0.0.1:5003');

@@ -6,7 +6,7 @@
 // links out and count each of its clients once. Pure functions of Redis' replies, so they can be read
 // and tested on their own; clients-commands.ts runs them.
 
-/** Connection names the gears server gives its own links to Redis; a client cannot hide behind one. */
+/** Connection names the gears server gives its own links to Redis (a client of the server may use one too). */
 export const OWN_LINK_NAME_PREFIX = 'gearbox-';
 
 /** One line of CLIENT LIST, with the fields CLIENT KILL filters on. */
@@ -55,10 +55,13 @@ export interface OwnLinks {
   readonly shared: ReadonlySet<string>;
   /** Addresses of links the server closed that Redis may not have freed yet (link/retiring.ts). */
   readonly retiring: ReadonlySet<string>;
+  /** Addresses of its clients' own links: always a client's, whatever name the client gave itself. */
+  readonly clients: ReadonlySet<string>;
 }
 
 /** The server's own link, not a client's: left out of what clients are shown. */
 export function isServerLink(e: ClientEntry, own: OwnLinks): boolean {
+  if (own.clients.has(e.addr)) return false;
   return e.name.startsWith(OWN_LINK_NAME_PREFIX) || own.shared.has(e.addr) || own.retiring.has(e.addr);
 }
 

@@ -7,6 +7,7 @@ import type { ClientLinks } from './client-links.js';
 import { Grants } from './grants.js';
 import type { CommandContext, CommandTable } from './commands.js';
 import type { RedisLink } from './link/redis-link.js';
+import { NOT_IN_MULTI, spoilTransaction } from './link/refuse-in-multi.js';
 import type { Credentials } from './link/setup.js';
 import type { ClientReplyMode } from './reply-mode.js';
 import { encodeCommand } from './resp/encode.js';
@@ -14,9 +15,7 @@ import { ErrorReply, type Reply } from './resp/reply.js';
 import type { Request } from './resp/request.js';
 import type { Session } from './session.js';
 
-const NOT_IN_MULTI = new ErrorReply('ERR Command not allowed inside a transaction');
-/** A command Redis refuses at queue time (wrong arity), so that EXEC answers EXECABORT. */
-const SPOIL_TRANSACTION = encodeCommand(['GET']);
+const NOT_IN_MULTI_REPLY = new ErrorReply(NOT_IN_MULTI);
 const PING = encodeCommand(['PING']);
 
 export function toErrorReply(err: unknown): ErrorReply {
@@ -78,9 +77,8 @@ export class RgGate {
       if (!silent) host.reply(r);
     };
     if (own !== null && own.state.inMulti) {
-      // as Redis treats a command it cannot queue: an error now, EXECABORT at EXEC
-      own.send(null, 'drop', SPOIL_TRANSACTION);
-      return say(NOT_IN_MULTI);
+      spoilTransaction(own);
+      return say(NOT_IN_MULTI_REPLY);
     }
     if (own !== null && own.state.subscribed && host.session.protocol === 2) {
       return say(

@@ -52,7 +52,11 @@ export class GearsServer {
   private readonly urlCredentials: Credentials | null;
   private readonly directory: ClientsDirectory = {
     peers: () => [...this.clients].filter((c) => c.live),
-    ownLinks: () => ({ shared: this.shared.addresses(), retiring: retiringLinks() }),
+    ownLinks: () => ({
+      shared: this.shared.addresses(),
+      retiring: retiringLinks(),
+      clients: new Set([...this.clients].map((c) => c.linkAddress)),
+    }),
     recent: new RecentClientList(),
   };
 
