@@ -172,3 +172,24 @@ test('a client of the server named like the server links is still listed, counte
     named.disconnect();
   }
 });
+
+test('a subscribed client: RESP2 gets Redis refusal, RESP3 gets the filtered answer', async () => {
+  const own = await serverLikeLink();
+  const ownId = String(await own.client('ID'));
+  const c2 = await RawClient.connect(stack().port);
+  const c3 = await RawClient.connect(stack().port);
+  try {
+    await c2.roundTrip(cmd('SUBSCRIBE', 'ch'), '*3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n');
+    c2.write(cmd('CLIENT', 'KILL', 'ID', ownId));
+    await c2.until(/^-ERR Can't execute 'client\|kill'[^\r]*\r\n/);
+    c3.write(cmd('HELLO', '3'));
+    await c3.until(/modules\r\n\*0\r\n/);
+    await c3.roundTrip(cmd('SUBSCRIBE', 'ch'), '>3\r\n$9\r\nsubscribe\r\n$2\r\nch\r\n:1\r\n');
+    await c3.roundTrip(cmd('CLIENT', 'KILL', 'ID', ownId), ':0\r\n');
+    assert.equal(await own.ping(), 'PONG');
+  } finally {
+    c2.close();
+    c3.close();
+    own.disconnect();
+  }
+});

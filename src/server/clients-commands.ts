@@ -76,6 +76,7 @@ export interface ClientsHost {
   readonly links: ClientLinks;
   readonly replies: ClientReplyMode;
   readonly self: ClientPeer;
+  readonly protocol: 2 | 3;
   /** Sends the command to Redis as any other (in MULTI, or INFO without connected_clients). */
   relay(req: Request): void;
   /** Sends commands whose replies come back through fetched(); later commands wait for them. */
@@ -105,9 +106,10 @@ export class ClientsCommands {
       if (host.replies.next(req, true)) host.write(NOT_IN_MULTI_FRAME);
       return;
     }
-    // inside MULTI Redis queues INFO and CLIENT LIST (EXEC answers with Redis' own view), subscribed RESP2 refuses them
-    const queued = own !== null && (own.state.inMulti || own.state.subscribed);
-    if (queued || (req.name === 'info' && !infoHasClients(req.args))) return host.relay(req);
+    // inside MULTI Redis queues INFO and CLIENT LIST (EXEC answers with Redis' own view); a subscribed
+    // RESP2 connection gets Redis' refusal (RESP3 runs them, pushes and all)
+    const asIs = own !== null && (own.state.inMulti || (own.state.subscribed && host.protocol === 2));
+    if (asIs || (req.name === 'info' && !infoHasClients(req.args))) return host.relay(req);
     const reply = host.replies.next(req, false);
     const link = host.links.ownLink();
     const answer = (frame: Buffer): void => {

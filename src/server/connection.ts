@@ -161,6 +161,9 @@ export class ClientConnection implements LinkOwner, ClientPeer {
       links: this.links,
       replies: this.replies,
       self: this,
+      get protocol() {
+        return session.protocol;
+      },
       relay: (req) => this.forward(req),
       fetch: (link, commands) => {
         this.links.current = link;
