@@ -17,8 +17,13 @@ interface Served {
 }
 
 /** Runs `gearbox serve`; once it is ready (or has exited), `whileUp` runs, then the server is stopped. */
-async function serve(args: string[], env: Record<string, string>, whileUp: () => Promise<void>): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
+async function serve(
+  args: string[],
+  env: Record<string, string>,
+  whileUp: () => Promise<void>,
+  nodeFlags: string[] = [],
+): Promise<Served> {
+  const child = spawn(process.execPath, [...nodeFlags, CLI, 'serve', ...args], {
     env: { ...process.env, GEARBOX_LOG_LEVEL: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -181,6 +186,27 @@ test('a taken port fails in one line naming it, before the server touches Redis'
   } finally {
     client.disconnect();
     taken.close();
+    await redis.stop();
+  }
+});
+
+test('node flags a thread refuses (--max-old-space-size) do not stop the execution threads', async () => {
+  const redis = await startRedis();
+  const port = await freePort();
+  try {
+    const out = await serve(
+      ['--port', String(port), '--redis', redis.url],
+      {},
+      async () => {
+        const client = new Redis({ port, lazyConnect: true });
+        await client.connect();
+        assert.deepEqual(await client.call('RG.JSEXECUTE', "GB('ShardsIDReader').map(() => 'ok').run()"), [['ok'], []]);
+        client.disconnect();
+      },
+      ['--max-old-space-size=512', '--enable-source-maps'],
+    );
+    assert.match(out.stdout, /ready/, out.stderr);
+  } finally {
     await redis.stop();
   }
 });

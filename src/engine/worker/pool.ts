@@ -1,5 +1,6 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { overCapMessage } from './memory-guard.js';
+import { spawnWorker } from './spawn.js';
 import { JOB_ENDS, type FromWorker, type ToWorker, type WorkerSetup } from './protocol.js';
 
 export interface JobHandlers {
@@ -27,9 +28,6 @@ interface Slot {
 }
 
 const WORKER_URL = new URL('./worker-main.js', import.meta.url);
-// A thread inherits the application's node flags, but Node refuses --input-type in a thread that runs a
-// file: an application started as `node --input-type=module -e ...` would crash every execution thread.
-const WORKER_EXEC_ARGV = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
 
 /**
  * ExecutionThreads worker threads, each running one job at a time; further jobs wait in order.
@@ -127,9 +125,8 @@ export class WorkerPool {
   }
 
   private spawn(index: number, pinned: Queued[]): void {
-    const worker = new Worker(WORKER_URL, {
+    const worker = spawnWorker(WORKER_URL, {
       workerData: this.setup,
-      execArgv: WORKER_EXEC_ARGV,
       // V8's own limit for the heap; memory-guard.ts adds the Buffers V8 does not count
       resourceLimits: { maxOldGenerationSizeMb: this.setup.maxMemoryMb },
     });
