@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_CONFIG } from '../engine/index.js';
 import { preferLogLevel } from '../log/logger.js';
+import { DEFAULT_CLIENT_LIMITS } from '../server/index.js';
 import { applyConfig, parseConfigFile } from './config-file.js';
 import { serverOptions } from './connection.js';
 import { serveCommand } from './serve.js';
@@ -89,7 +91,12 @@ command('serve')
   .option('--host <host>', 'address to listen on (loopback unless told otherwise)', '127.0.0.1')
   .option('--port <port>', 'port to listen on (0 with --tls-port: TLS only)', port, 6390)
   .addOption(new Option('--password <password>', 'require AUTH <password> on every connection').env('GEARBOX_PASSWORD'))
-  .option('--threads <n>', 'execution threads (RedisGears ExecutionThreads)', positive)
+  // defaults named in the help only: unset, the configuration file or the engine's own default applies
+  .option(
+    '--threads <n>',
+    `execution threads (RedisGears ExecutionThreads; default: ${DEFAULT_CONFIG.ExecutionThreads})`,
+    positive,
+  )
   .addOption(
     new Option('--log-level <level>', 'trace, debug, info, warn, error or silent')
       .env('GEARBOX_LOG_LEVEL')
@@ -109,7 +116,11 @@ command('serve')
       .choices(['yes', 'no', 'optional'])
       .default('yes'),
   )
-  .option('--maxclients <n>', 'connections accepted at once (Redis maxclients)', positive)
+  .option(
+    '--maxclients <n>',
+    `connections accepted at once (Redis maxclients; default: ${DEFAULT_CLIENT_LIMITS.maxClients})`,
+    positive,
+  )
   .option('--client-query-buffer-limit <size>', 'input held per client before it is closed, e.g. 1gb')
   .option(
     '--client-output-buffer-limit <spec>',
