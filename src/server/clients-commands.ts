@@ -14,7 +14,6 @@ import {
   type OwnLinks,
   parseClientList,
   parseKill,
-  redisAddress,
   withConnectedClients,
 } from './clients-view.js';
 import { isErrorFrame } from './link/expect.js';
@@ -119,8 +118,8 @@ export class ClientsCommands {
       const recent = this.directory.recent.get();
       if (recent !== null) return this.ask(link, [req.bytes()], ([info]) => answer(this.info(recent, info)));
       return this.ask(link, [CLIENT_LIST, req.bytes()], ([list, info]) => {
-        const entries = this.listed(list);
-        answer(this.info(entries === null ? null : this.othersIn(entries), info));
+        const entries = listedEntries(list);
+        answer(this.info(entries === null ? null : this.remember(entries), info));
       });
     }
     if (sub === 'list') {
@@ -169,22 +168,12 @@ export class ClientsCommands {
     this.host.fetch(link, commands);
   }
 
-  /** CLIENT LIST's entries; what they count is kept for the next INFOs. Null if Redis refused it. */
-  private listed(frame: Buffer): ClientEntry[] | null {
-    const text = bulkText(frame);
-    if (text === null) return null;
-    const entries = parseClientList(text.text);
-    this.directory.recent.set(this.othersIn(entries));
-    return entries;
-  }
-
-  /** Redis' connections other than the server's own and its clients'. */
-  private othersIn(entries: ClientEntry[]): number {
+  /** Counts Redis' connections other than the server's own and its clients', kept for the next INFOs. */
+  private remember(entries: ClientEntry[]): number {
     const own = this.directory.ownLinks();
-    const clientLinks = new Set<string>();
-    for (const p of this.directory.peers()) clientLinks.add(p.linkAddress);
     let others = 0;
-    for (const e of entries) if (!isServerLink(e, own) && !clientLinks.has(e.addr)) others++;
+    for (const e of entries) if (!isServerLink(e, own) && !own.clients.has(e.addr)) others++;
+    this.directory.recent.set(others);
     return others;
   }
 
@@ -200,8 +189,8 @@ export class ClientsCommands {
   private list(frame: Buffer, whole: boolean): Buffer {
     const text = bulkText(frame);
     if (text === null) return frame;
-    const entries = whole ? this.listed(frame) : parseClientList(text.text);
-    if (entries === null) return frame;
+    const entries = parseClientList(text.text);
+    if (whole) this.remember(entries);
     const own = this.directory.ownLinks();
     const shown = entries.filter((e) => !isServerLink(e, own));
     return bulkFrame(shown.map((e) => `${e.line}\n`).join(''), text.verbatim);
@@ -251,9 +240,8 @@ export class ClientsCommands {
   }
 }
 
-/** `addr` Redis lists for a link of the server's (its local end). */
-export function linkAddress(link: RedisLink | null): string {
-  if (link === null || !link.alive) return '';
-  const { address, port } = link.localEnd;
-  return redisAddress(address, port);
+/** CLIENT LIST's entries; null if Redis refused it. */
+function listedEntries(frame: Buffer): ClientEntry[] | null {
+  const text = bulkText(frame);
+  return text === null ? null : parseClientList(text.text);
 }

@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from '../log/logger.js';
 import { ClientBudget, ReadGate } from './client-budget.js';
 import { ClientLinks } from './client-links.js';
-import { type ClientPeer, ClientsCommands, type ClientsDirectory, linkAddress } from './clients-commands.js';
+import { type ClientPeer, ClientsCommands, type ClientsDirectory } from './clients-commands.js';
 import type { CommandContext, CommandTable } from './commands.js';
 import { aclChanged } from './grants.js';
 import { HookHold } from './hook-hold.js';
@@ -220,7 +220,7 @@ export class ClientConnection implements LinkOwner, ClientPeer {
 
   /**
    * A bug on this connection's path must cost this connection only, never the process; `err` null:
-   * a limit closes it (the budget has logged why).
+   * a limit (the budget has logged why) or a CLIENT KILL closes it.
    */
   private crashed(err: unknown): void {
     if (err !== null)
@@ -347,7 +347,8 @@ export class ClientConnection implements LinkOwner, ClientPeer {
   // ClientPeer
 
   get linkAddress(): string {
-    return linkAddress(this.links.own);
+    const own = this.links.own;
+    return own !== null && own.alive ? own.listedAddress : '';
   }
 
   get user(): string {
@@ -360,8 +361,7 @@ export class ClientConnection implements LinkOwner, ClientPeer {
   }
 
   kill(): void {
-    this.deaf = this.ended = true;
-    this.socket.destroy();
+    this.crashed(null);
   }
 
   // SessionHost and GateHost

@@ -55,7 +55,7 @@ export class GearsServer {
     ownLinks: () => ({
       shared: this.shared.addresses(),
       retiring: retiringLinks(),
-      clients: new Set([...this.clients].map((c) => c.linkAddress)),
+      clients: new Set(this.directory.peers().map((c) => c.linkAddress)),
     }),
     recent: new RecentClientList(),
   };

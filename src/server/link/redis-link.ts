@@ -13,6 +13,7 @@ import { type Pausable, BatchWriter } from '../writer.js';
 import { type Expect, isErrorFrame } from './expect.js';
 import { Pending } from './pairing.js';
 import { RedisSideState } from './redis-state.js';
+import { redisAddress } from '../clients-view.js';
 import { retire } from './retiring.js';
 import { type LinkSetup, setupCommands } from './setup.js';
 
@@ -107,9 +108,9 @@ export class RedisLink implements FrameSink {
     return !this.dead;
   }
 
-  /** This end of the connection (Redis lists it as the connection's `addr`). */
-  get localEnd(): { address: string | undefined; port: number | undefined } {
-    return { address: this.socket.localAddress, port: this.socket.localPort };
+  /** This end of the connection as Redis lists it (`addr=` in CLIENT LIST); '' before it connected. */
+  get listedAddress(): string {
+    return redisAddress(this.socket.localAddress, this.socket.localPort);
   }
 
   get isDedicated(): boolean {
@@ -192,7 +193,7 @@ export class RedisLink implements FrameSink {
   close(): void {
     if (this.dead) return;
     this.dead = true;
-    if (this.connected) retire(this.socket.localAddress, this.socket.localPort);
+    if (this.connected) retire(this.listedAddress);
     this.socket.destroy();
     this.onEnd?.(this);
   }

@@ -1,8 +1,6 @@
 // Links the server closed itself, which Redis may still list for a moment: it frees a connection only
 // once it reads the close. clients-view.ts counts them as the server's own, so a client that just left
 // is not counted, listed or killed as one of Redis' other connections.
-import { redisAddress } from '../clients-view.js';
-
 /** Longer than Redis takes to notice a close, even on a loaded machine. */
 const RETIRING_MS = 2000;
 
@@ -16,8 +14,8 @@ function prune(now: number): void {
   }
 }
 
-export function retire(ip: string | undefined, port: number | undefined): void {
-  const address = redisAddress(ip, port);
+/** `address` as Redis lists it (RedisLink.listedAddress). */
+export function retire(address: string): void {
   if (address === '') return;
   const now = performance.now();
   prune(now);

@@ -3,7 +3,6 @@
 // one write, as twemproxy does. A client always uses the same link of a setup (chosen by its id), so
 // its replies come back in order.
 import type { RedisTarget } from '../redis-url.js';
-import { redisAddress } from '../clients-view.js';
 import { RedisLink } from './redis-link.js';
 import { type LinkSetup, setupKey } from './setup.js';
 
@@ -66,11 +65,7 @@ export class SharedLinks {
   addresses(): Set<string> {
     const out = new Set<string>();
     for (const slots of this.links.values())
-      for (const link of slots) {
-        if (link === undefined || !link.alive) continue;
-        const { address, port } = link.localEnd;
-        out.add(redisAddress(address, port));
-      }
+      for (const link of slots) if (link !== undefined && link.alive) out.add(link.listedAddress);
     return out;
   }
 
