@@ -14,6 +14,7 @@ import { type ClientPeer, ClientsCommands, type ClientsDirectory } from './clien
 import type { CommandContext, CommandTable } from './commands.js';
 import { aclChanged } from './grants.js';
 import { HookHold } from './hook-hold.js';
+import { Inbox } from './inbox.js';
 import type { Expect } from './link/expect.js';
 import type { LinkLoss, LinkOwner, RedisLink } from './link/redis-link.js';
 import type { Credentials } from './link/setup.js';
@@ -68,8 +69,7 @@ export class ClientConnection implements LinkOwner, ClientPeer {
   readonly replies = new ClientReplyMode();
   readonly ctx: CommandContext;
   readonly links: ClientLinks;
-  private readonly inbox: Array<Request | ProtocolError> = [];
-  private head = 0;
+  private readonly inbox = new Inbox();
   /** Commands sent to Redis and not answered yet. */
   private inFlight = 0;
   private wait: Wait = 'none';
@@ -210,12 +210,7 @@ export class ClientConnection implements LinkOwner, ClientPeer {
 
   /** Bytes of received commands waiting their turn (only while an earlier one holds them back). */
   private waitingBytes(): number {
-    let n = 0;
-    for (let i = this.head; i < this.inbox.length; i++) {
-      const r = this.inbox[i];
-      if (!(r instanceof ProtocolError)) n += r.size;
-    }
-    return n;
+    return this.inbox.empty ? 0 : this.inbox.bytes();
   }
 
   /**
@@ -239,18 +234,18 @@ export class ClientConnection implements LinkOwner, ClientPeer {
 
   private pump(): void {
     const inbox = this.inbox;
-    while (this.head < inbox.length && this.wait === 'none' && !this.ended) {
-      const req = inbox[this.head];
+    while (!inbox.empty && this.wait === 'none' && !this.ended) {
+      const req = inbox.peek();
       if (req instanceof ProtocolError) {
         if (this.inFlight > 0) return;
-        this.head++;
+        inbox.take();
         this.reply(new ErrorReply(`ERR ${req.message}`));
         this.end();
         break;
       }
       if (!this.sessionCommands.gate.allows(req.name)) {
         if (this.inFlight > 0) return;
-        this.head++;
+        inbox.take();
         if (this.replies.next(req, false)) this.reply(NOAUTH);
         continue;
       }
@@ -264,14 +259,14 @@ export class ClientConnection implements LinkOwner, ClientPeer {
           this.wait = 'hook';
         }
         if (!this.forward(req)) return;
-        this.head++;
+        inbox.take();
         // silenced by CLIENT REPLY: no reply to wait for
         if (hooked && this.inFlight === 0) this.hookDone();
         continue;
       }
       // everything else runs once every earlier reply is out
       if (this.inFlight > 0) return;
-      this.head++;
+      inbox.take();
       try {
         switch (route) {
           case 'table':
@@ -290,11 +285,7 @@ export class ClientConnection implements LinkOwner, ClientPeer {
         return this.crashed(err);
       }
     }
-    if (this.head === inbox.length) {
-      inbox.length = 0;
-      this.head = 0;
-      this.budget.inputDrained();
-    }
+    if (inbox.empty) this.budget.inputDrained();
   }
 
   /** Forwards a command Redis answers; false if it must wait for the replies in flight on another link. */
@@ -320,7 +311,7 @@ export class ClientConnection implements LinkOwner, ClientPeer {
       state.sent(req.name);
     }
     if (expected) this.inFlight++;
-    link.send(this, expected ? 'reply' : null, req.bytes());
+    link.forward(this, expected ? 'reply' : null, req);
     return true;
   }
 
@@ -333,13 +324,7 @@ export class ClientConnection implements LinkOwner, ClientPeer {
   /** SYNC/PSYNC: the rest of the connection is a byte tunnel (tunnel.ts); what came after it is passed on. */
   private startTunnel(req: Request): void {
     this.replies.next(req, false);
-    const sent: Array<Buffer | readonly Buffer[]> = [req.bytes()];
-    for (let i = this.head; i < this.inbox.length; i++) {
-      const r = this.inbox[i];
-      if (!(r instanceof ProtocolError)) sent.push(r.bytes());
-    }
-    sent.push(...this.reader.rest());
-    this.inbox.length = this.head = 0;
+    const sent = [req.bytes(), ...this.inbox.drain(), ...this.reader.rest()];
     this.deaf = true;
     this.tunnel = new Tunnel(this.links.ownLink(), sent, (bytes) => this.out.write(bytes));
   }
@@ -431,11 +416,25 @@ export class ClientConnection implements LinkOwner, ClientPeer {
     this.hold.relay(bytes);
   }
 
+  relaySlice(chunk: Buffer, start: number, end: number): void {
+    this.hold.relaySlice(chunk, start, end);
+  }
+
   answered(expect: Expect, frame: Buffer): void {
     this.inFlight--;
     if (expect === 'probe') this.rg.probed(frame, this.inFlight === 0);
     else if (expect === 'fetch') this.clients.fetched(frame);
     else if (expect !== 'reply') this.sessionCommands.settle(expect, frame);
+    this.settled();
+  }
+
+  replied(): void {
+    this.inFlight--;
+    this.settled();
+  }
+
+  /** A command is answered: once none is in flight, what waited for that goes on. */
+  private settled(): void {
     if (this.inFlight > 0) return;
     if (this.wait === 'hook') return this.hookDone();
     if (this.wait === 'replies') this.wait = 'none';

@@ -21,7 +21,7 @@ function setup(): { hold: HookHold; out: string[]; finish: (ok: boolean) => void
       });
     },
   };
-  const hold = new HookHold(hooks, { write: (b) => out.push(b.toString()) }, capturedLogger().logger, 1);
+  const hold = new HookHold(hooks, { write: (b) => out.push(b.toString()), slice: (c, s, e) => out.push(c.toString('latin1', s, e)) }, capturedLogger().logger, 1);
   return { hold, out, ran, finish: (ok) => settle?.(ok) };
 }
 
@@ -53,12 +53,27 @@ test("a held write's reply is released once the hooks ran, then the next command
   assert.equal(hold.active, false);
 });
 
+test('a reply relayed from its place in a read is held as its own bytes, and passes at once otherwise', async () => {
+  const { hold, out, finish } = setup();
+  const read = Buffer.from('+OK\r\n:1\r\n');
+  hold.relaySlice(read, 5, 9);
+  assert.deepEqual(out, [':1\r\n']);
+  hold.start(Request.of('set', 'k', 'v'));
+  hold.relaySlice(read, 0, 5);
+  hold.answered(() => {});
+  await tick();
+  assert.deepEqual(out, [':1\r\n']);
+  finish(true);
+  await tick();
+  assert.deepEqual(out, [':1\r\n', '+OK\r\n']);
+});
+
 test('a failing hook is logged and the reply released anyway', async () => {
   const { hold, out, finish } = setup();
   const log = capturedLogger();
   const failing = new HookHold(
     { wants: () => true, afterWrite: () => Promise.reject(new Error('boom')) },
-    { write: (b) => out.push(b.toString()) },
+    { write: (b) => out.push(b.toString()), slice: (c, s, e) => out.push(c.toString('latin1', s, e)) },
     log.logger,
     7,
   );

@@ -5,6 +5,7 @@
 import type { Logger } from '../log/logger.js';
 import type { Request } from './resp/request.js';
 import type { WriteHooks } from './write-hooks.js';
+import type { BatchWriter } from './writer.js';
 
 interface Held {
   readonly req: Request;
@@ -17,7 +18,7 @@ export class HookHold {
   constructor(
     private readonly hooks: WriteHooks | undefined,
     /** Where released reply bytes go (the client's writer). */
-    private readonly out: { write(bytes: Buffer | readonly Buffer[]): void },
+    private readonly out: Pick<BatchWriter, 'write' | 'slice'>,
     private readonly log: Logger,
     private readonly clientId: number,
   ) {}
@@ -40,6 +41,12 @@ export class HookHold {
   relay(bytes: Buffer | readonly Buffer[]): void {
     if (this.held !== null) this.held.bytes.push(bytes);
     else this.out.write(bytes);
+  }
+
+  /** A reply frame at [start, end) of a chunk read from Redis: as relay(). */
+  relaySlice(chunk: Buffer, start: number, end: number): void {
+    if (this.held !== null) this.held.bytes.push(chunk.subarray(start, end));
+    else this.out.slice(chunk, start, end);
   }
 
   /**

@@ -35,7 +35,7 @@ const CLIENT_VIEW = new Set(['list', 'kill']);
 
 export function routeOf(req: Request, table: ReadonlyMap<string, unknown>): Route {
   const name = req.name;
-  const special = SPECIAL.get(name);
+  const special = factsOf(name).special;
   if (special !== undefined) return special;
   if (table.has(name)) return 'table';
   if (name === 'info' || (name === 'client' && CLIENT_VIEW.has(req.arg0()))) return 'clients';
@@ -79,9 +79,36 @@ const LONG_RUNNING = new Set([
 
 export function bindingOf(req: Request): Binding {
   const name = req.name;
-  if (STATEFUL.has(name)) return 'stateful';
-  if (STICKY.has(name)) return 'sticky';
   if (name === 'client') return CLIENT_STATELESS.has(req.arg0()) ? 'any' : 'sticky';
-  if (LONG_RUNNING.has(name)) return 'own';
-  return 'any';
+  return factsOf(name).binding;
+}
+
+/** What the rules above make of a command name alone. */
+interface NameFacts {
+  readonly special: Route | undefined;
+  readonly binding: Binding;
+}
+
+/**
+ * The facts of names already seen: one lookup per command instead of one per rule (every command
+ * passes here). Bounded, since names come from clients; past the bound, facts are worked out anew.
+ */
+const FACTS = new Map<string, NameFacts>();
+const MAX_FACTS = 1024;
+
+function factsOf(name: string): NameFacts {
+  const known = FACTS.get(name);
+  if (known !== undefined) return known;
+  const facts: NameFacts = {
+    special: SPECIAL.get(name),
+    binding: STATEFUL.has(name)
+      ? 'stateful'
+      : STICKY.has(name)
+        ? 'sticky'
+        : LONG_RUNNING.has(name)
+          ? 'own'
+          : 'any',
+  };
+  if (FACTS.size < MAX_FACTS) FACTS.set(name, facts);
+  return facts;
 }

@@ -36,3 +36,19 @@ test('a long-lived FIFO compacts instead of growing', () => {
   assert.equal(p.size, 5000);
   assert.equal(p.owner, 2500);
 });
+
+test('an emptied FIFO starts over in its old slots, in order, holding no owner it let go', () => {
+  const p = new Pending<string>();
+  p.push('a', 'reply');
+  p.push('b', 'probe');
+  p.shift();
+  p.shift();
+  assert.equal(p.size, 0);
+  assert.deepEqual([p.owner, p.expect], [null, null]);
+  p.push('c', 'fetch');
+  assert.deepEqual([p.size, p.owner, p.expect], [1, 'c', 'fetch']);
+  p.push('d', 'reply');
+  p.shift();
+  assert.deepEqual([p.size, p.owner, p.expect], [1, 'd', 'reply']);
+  assert.deepEqual([...p.drain()], [['d', 1]]);
+});

@@ -3,10 +3,15 @@
 // (pairing.ts), relaying reply bytes verbatim. A link is either shared by many clients (multiplexed
 // stateless commands of one user, database and protocol) or dedicated to one client, whose
 // unsolicited frames (pushes, RESP2 pub/sub messages, MONITOR lines) it also relays.
+// imported, not the global: Node defines globalThis.Buffer as a getter, which optimized code calls on every use
+// imported, not the global: Node defines globalThis.performance as a getter, called on every use
+import { performance } from 'node:perf_hooks';
+import { Buffer } from 'node:buffer';
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { childLogger } from '../../log/logger.js';
 import { encodeCommand } from '../resp/encode.js';
+import type { Request } from '../resp/request.js';
 import { type FrameSink, RespScanner } from '../resp/scan.js';
 import type { RedisTarget } from '../redis-url.js';
 import { type Pausable, BatchWriter } from '../writer.js';
@@ -42,8 +47,12 @@ export interface LinkLoss {
 export interface LinkOwner {
   /** Reply bytes for the client, in order: whole frames, or the pieces of one that spanned reads. */
   relay(bytes: Buffer | readonly Buffer[]): void;
+  /** A whole reply frame for the client: bytes [start, end) of the chunk Redis' bytes were read in. */
+  relaySlice(chunk: Buffer, start: number, end: number): void;
   /** One of this owner's commands is fully answered; `frame` is its (last) frame. */
   answered(expect: Expect, frame: Buffer): void;
+  /** One of this owner's commands that expected a 'reply' is answered (relayed, nothing else to read of it). */
+  replied(): void;
   /** The link is gone with `pending` of this owner's commands unanswered. */
   lost(link: RedisLink, pending: number, loss: LinkLoss): void;
 }
@@ -136,11 +145,22 @@ export class RedisLink implements FrameSink {
       this.held.push({ owner, expect, bytes });
       return;
     }
-    if (expect !== null) {
-      if (this.pending.size === 0) this.lastProgress = performance.now();
-      this.pending.push(owner, expect);
-    }
+    this.expecting(owner, expect);
     this.out.write(bytes);
+  }
+
+  /** Forwards a client's command as it was received (from its place in the chunk it was read in, if it has one). */
+  forward(owner: LinkOwner, expect: Expect | null, req: Request): void {
+    const chunk = req.chunk;
+    if (chunk === null || this.setupQueue.length > 0) return this.send(owner, expect, req.bytes());
+    this.expecting(owner, expect);
+    this.out.slice(chunk, req.start, req.end);
+  }
+
+  private expecting(owner: LinkOwner | null, expect: Expect | null): void {
+    if (expect === null) return;
+    if (this.pending.size === 0) this.lastProgress = performance.now();
+    this.pending.push(owner, expect);
   }
 
   /** A (P|S)(UN)SUBSCRIBE: its confirmations are relayed until the reply of a PING sent after it. */
@@ -215,10 +235,19 @@ export class RedisLink implements FrameSink {
 
   frame(type: number, end: number): void {
     if (this.dead) return;
-    let f = this.chunk.subarray(this.start, end);
+    const chunk = this.chunk;
+    const start = this.start;
     this.start = end;
     const pending = this.pending;
     const expect = pending.expect;
+    if (expect === 'reply' && this.partial.length === 0 && !this.mayBeUnsolicited(type)) {
+      // the usual case, kept free of allocations: a whole reply relayed from where it was read
+      const owner = pending.owner as LinkOwner;
+      pending.shift();
+      owner.relaySlice(chunk, start, end);
+      return owner.replied();
+    }
+    let f = chunk.subarray(start, end);
     const dedicated = this.dedicated;
     if (this.partial.length > 0) {
       const pieces = this.partial;

@@ -2,6 +2,8 @@
 // share a few links to Redis, so Redis reads many clients' commands in one read and answers them in
 // one write, as twemproxy does. A client always uses the same link of a setup (chosen by its id), so
 // its replies come back in order.
+// imported, not the global: Node defines globalThis.performance as a getter, called on every use
+import { performance } from 'node:perf_hooks';
 import type { RedisTarget } from '../redis-url.js';
 import { RedisLink } from './redis-link.js';
 import { type LinkSetup, setupKey } from './setup.js';

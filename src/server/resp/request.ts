@@ -4,6 +4,8 @@
 // (by hand: redis-parser would decode every argument of every relayed command, which the proxy never needs).
 // A command that spans reads (a large value) is kept as the pieces it arrived in and forwarded so, never
 // joined: while it passes through, it costs the server its own size once.
+// imported, not the global: Node defines globalThis.Buffer as a getter, which optimized code calls on every use
+import { Buffer } from 'node:buffer';
 import { encodeCommand } from './encode.js';
 import { splitInline } from './inline.js';
 import { DEFAULT_LIMITS, type FrameSink, RespScanner, type ScanLimits } from './scan.js';
@@ -32,18 +34,39 @@ const cursor = { at: 0 };
 /** One command from a client. */
 export class Request {
   private parsed: Buffer[] | null;
+  private whole: Buffer | readonly Buffer[] | null;
 
   constructor(
     /** Lower-cased command name. */
     readonly name: string,
     /**
      * The command's bytes as the client sent them (a validated array of bulk strings), in one buffer or
-     * in the pieces it arrived in; null for an inline command.
+     * in the pieces it arrived in; null for an inline command, or one given by `chunk`.
      */
-    readonly raw: Buffer | readonly Buffer[] | null,
+    raw: Buffer | readonly Buffer[] | null,
     args: Buffer[] | null = null,
+    /**
+     * A command received within one read: that read's chunk, and where the command lies in it
+     * ([start, end)), so it can be forwarded without a Buffer of its own; null otherwise.
+     */
+    readonly chunk: Buffer | null = null,
+    readonly start = 0,
+    readonly end = 0,
   ) {
+    this.whole = raw;
     this.parsed = args;
+  }
+
+  /** A command that lies at [start, end) of a received chunk. */
+  static inChunk(name: string, chunk: Buffer, start: number, end: number): Request {
+    return new Request(name, null, null, chunk, start, end);
+  }
+
+  /** The command's bytes as the client sent them; null for an inline command. */
+  get raw(): Buffer | readonly Buffer[] | null {
+    const chunk = this.chunk;
+    if (this.whole === null && chunk !== null) this.whole = chunk.subarray(this.start, this.end);
+    return this.whole;
   }
 
   /** The bytes to forward: as received, or encoded for an inline command. */
@@ -53,6 +76,7 @@ export class Request {
 
   /** How many bytes the command holds. */
   get size(): number {
+    if (this.chunk !== null) return this.end - this.start;
     const raw = this.raw;
     if (raw === null) return 0;
     if (Buffer.isBuffer(raw)) return raw.length;
@@ -102,32 +126,61 @@ function splitFrame(frame: Buffer): Buffer[] {
 }
 
 /**
- * The lower-cased first element of a validated non-empty `*N` frame, read from its first bytes `head`;
- * null when they do not hold all of it.
+ * The lower-cased first element of a validated non-empty `*N` frame at buf[from, to); null when those
+ * bytes do not hold all of it. Read byte by byte: Buffer's indexOf and toString are calls into C++
+ * that cost more than the few bytes they would read here.
  */
-function frameName(head: Buffer): string | null {
-  const first = head.indexOf(CR);
-  if (first < 0 || head.indexOf(CR, first + 2) < 0) return null;
-  const i = first + 2;
-  const len = readNumber(head, i + 1, cursor);
-  const start = cursor.at + 2;
-  if (start + len > head.length) return null;
-  return lowerName(head.toString('latin1', start, start + len));
+function frameName(buf: Buffer, from: number, to: number): string | null {
+  let i = from + 1;
+  while (i < to && buf[i] !== CR) i++;
+  let j = i + 3; // past CR LF and the element's '$'
+  let len = 0;
+  while (j < to && buf[j] !== CR) len = len * 10 + (buf[j++] - 48);
+  const start = j + 2;
+  if (j >= to || start + len > to) return null;
+  return commandName(buf, start, len);
 }
 
 /**
- * Command names as sent → lower-cased, for the names clients send over and over: the same string
- * object each time, whose hash the routing tables' lookups then compute only once.
+ * Names clients send over and over, lower-cased: a small table indexed by a hash of the name's bytes,
+ * so a known name costs neither a string of its own nor a hash table lookup, and is the same string
+ * object each time (whose hash the routing tables then compute once). A name that collides with
+ * another simply takes its slot.
  */
-const NAMES = new Map<string, string>();
-const MAX_NAMES = 512;
+interface KnownName {
+  readonly lower: Buffer;
+  readonly name: string;
+}
+const KNOWN_SLOTS = 512;
+const KNOWN_MAX_LENGTH = 32;
+const known: Array<KnownName | null> = new Array<KnownName | null>(KNOWN_SLOTS).fill(null);
 
-function lowerName(sent: string): string {
-  const known = NAMES.get(sent);
-  if (known !== undefined) return known;
-  const lower = sent.toLowerCase();
-  if (NAMES.size < MAX_NAMES && sent.length <= 32) NAMES.set(sent, lower);
-  return lower;
+/** ASCII lower case of one byte (what toLowerCase does to an ASCII name). */
+function lowerByte(c: number): number {
+  return c >= 65 && c <= 90 ? c | 32 : c;
+}
+
+function commandName(buf: Buffer, start: number, len: number): string {
+  if (len > KNOWN_MAX_LENGTH) return buf.toString('latin1', start, start + len).toLowerCase();
+  let h = len;
+  let bits = 0;
+  for (let k = start; k < start + len; k++) {
+    const c = buf[k];
+    bits |= c;
+    h = (h * 31 + lowerByte(c)) | 0;
+  }
+  const slot = h & (KNOWN_SLOTS - 1);
+  const hit = known[slot];
+  if (hit !== null && hit.name.length === len) {
+    const lower = hit.lower;
+    let k = 0;
+    while (k < len && lowerByte(buf[start + k]) === lower[k]) k++;
+    if (k === len) return hit.name;
+  }
+  const name = buf.toString('latin1', start, start + len).toLowerCase();
+  // only ASCII names: toLowerCase also folds Latin-1 letters, which lowerByte does not
+  if (bits < 0x80) known[slot] = { lower: Buffer.from(name, 'latin1'), name };
+  return name;
 }
 
 /** Pieces smaller than this at the start of a command in pieces are joined, so its name can be read. */
@@ -171,28 +224,34 @@ export class RequestReader implements FrameSink {
   }
 
   frame(_type: number, end: number): void {
-    const last = this.chunk.subarray(this.start, end);
+    const chunk = this.chunk;
+    const start = this.start;
     this.start = end;
-    if (this.partial === null) return this.command(last, last);
+    if (this.partial === null) {
+      // `*0` and negative counts are skipped, as Redis does
+      const c = chunk[start + 1];
+      if (c === 0x2d || c === 0x30) return;
+      const name = frameName(chunk, start, end) as string;
+      return this.deliver(Request.inChunk(name, chunk, start, end));
+    }
     const pieces = this.held;
-    pieces.push(last);
+    pieces.push(chunk.subarray(start, end));
     this.held = [];
     this.buffered = 0;
     this.partial = null;
     while (pieces.length > 1 && pieces[0].length < HEAD_BYTES) pieces.splice(0, 2, Buffer.concat(pieces.slice(0, 2)));
-    this.command(pieces.length === 1 ? pieces[0] : pieces, pieces[0]);
+    this.pieces(pieces.length === 1 ? pieces[0] : pieces, pieces[0]);
   }
 
-  /** A complete command, `head` its first bytes. */
-  private command(raw: Buffer | Buffer[], head: Buffer): void {
-    // `*0` and negative counts are skipped, as Redis does
+  /** A complete command that spanned reads, `head` its first bytes. */
+  private pieces(raw: Buffer | Buffer[], head: Buffer): void {
     if (head[1] === 0x2d || head[1] === 0x30) return;
-    let name = frameName(head);
+    let name = frameName(head, 0, head.length);
     if (name === null) {
       // a name longer than the first piece: join the command (rare, and bounded by the query buffer limit)
       const joined = Buffer.concat(raw as Buffer[]);
       raw = joined;
-      name = frameName(joined) as string;
+      name = frameName(joined, 0, joined.length) as string;
     }
     this.deliver(new Request(name, raw));
   }

@@ -7,6 +7,9 @@
 // State survives chunk boundaries: open aggregates are a stack of remaining element counts, a bulk
 // payload is skipped by length, and only an incomplete header line is ever copied.
 
+// imported, not the global: Node defines globalThis.Buffer as a getter, which optimized code calls on every use
+import { Buffer } from 'node:buffer';
+
 export class ProtocolError extends Error {
   constructor(detail: string) {
     super(`Protocol error: ${detail}`);
@@ -30,6 +33,17 @@ const MAX_BULK = 512 * 1024 * 1024;
 const MAX_AGGREGATE = 2 ** 31 - 1;
 
 const STAR = 0x2a; // *
+
+/**
+ * The index of the next LF in chunk[from, n), or -1. Header lines are a few bytes, which a loop reads
+ * for less than a call into C++ costs (Buffer's indexOf); longer lines (inline commands, simple
+ * strings) are left to indexOf past the first bytes.
+ */
+function findLF(chunk: Buffer, from: number, n: number): number {
+  const stop = from + 16 < n ? from + 16 : n;
+  for (let j = from; j < stop; j++) if (chunk[j] === LF) return j;
+  return stop === n ? -1 : chunk.indexOf(LF, stop);
+}
 
 export interface ScanLimits {
   maxAggregate: number;
@@ -74,7 +88,7 @@ export class RespScanner {
         if (this.skip === 0) this.complete(sink, i);
         continue;
       }
-      const nl = chunk.indexOf(LF, i);
+      const nl = findLF(chunk, i, n);
       if (nl < 0) {
         const rest = chunk.subarray(i);
         this.carry = this.carry ? Buffer.concat([this.carry, rest]) : Buffer.from(rest);
