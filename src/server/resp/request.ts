@@ -31,6 +31,28 @@ function readNumber(buf: Buffer, i: number, pos: { at: number }): number {
 
 const cursor = { at: 0 };
 
+const DOLLAR = 0x24;
+const LF = 10;
+/** More digits than this is not a plain length (the scanner's own limit is 12 characters). */
+const MAX_DIGITS = 10;
+
+/**
+ * The plain decimal length at buf[i, n) (digits only, ended by CRLF, at most `max`), leaving the
+ * index past its LF in `cursor.at`; -1 when it is anything else (incomplete, signed, too long).
+ */
+function plainLength(buf: Buffer, i: number, n: number, max: number): number {
+  const first = i;
+  let v = 0;
+  for (; i < n; i++) {
+    const d = buf[i] - 48;
+    if (d < 0 || d > 9) break;
+    v = v * 10 + d;
+  }
+  if (i === first || i - first > MAX_DIGITS || v > max || i + 1 >= n || buf[i] !== CR || buf[i + 1] !== LF) return -1;
+  cursor.at = i + 2;
+  return v;
+}
+
 /** One command from a client. */
 export class Request {
   private parsed: Buffer[] | null;
@@ -205,13 +227,48 @@ export class RequestReader implements FrameSink {
   push(chunk: Buffer): void {
     this.chunk = chunk;
     this.start = 0;
-    this.scanner.scan(chunk, this);
+    if (this.partial === null && !this.scanner.inFrame) this.wholeCommands(chunk);
+    if (this.start < chunk.length) this.scanner.scan(chunk, this, this.start);
     if (this.start < chunk.length) {
       this.partial ??= chunk[this.start] === STAR ? 'array' : 'inline';
       if (this.partial === 'array') {
         this.held.push(chunk.subarray(this.start));
         this.buffered += chunk.length - this.start;
       }
+    }
+  }
+
+  /**
+   * The fast path: delivers the commands at the start of `chunk` that are whole and plainly well
+   * formed (`*N`, then N `$len` elements, lengths within the limits), reading each one's bytes once.
+   * It stops at the first that is not, which the scanner then reads from `this.start` and judges as
+   * Redis would (the errors are the scanner's alone). The scanner reads every line of a command
+   * separately and was about a tenth of the server's instructions per proxied command (callgrind).
+   */
+  private wholeCommands(chunk: Buffer): void {
+    const n = chunk.length;
+    const { maxAggregate, maxBulk } = this.scanner.limits;
+    let p = 0;
+    while (p < n && chunk[p] === STAR) {
+      const count = plainLength(chunk, p + 1, n, maxAggregate);
+      if (count < 1) return;
+      let i = cursor.at;
+      let nameAt = 0;
+      let nameLength = 0;
+      for (let k = 0; k < count; k++) {
+        if (i >= n || chunk[i] !== DOLLAR) return;
+        const length = plainLength(chunk, i + 1, n, maxBulk);
+        if (length < 0) return;
+        if (k === 0) {
+          nameAt = cursor.at;
+          nameLength = length;
+        }
+        i = cursor.at + length + 2;
+        if (i > n) return;
+      }
+      this.start = i;
+      this.deliver(Request.inChunk(commandName(chunk, nameAt, nameLength), chunk, p, i));
+      p = i;
     }
   }
 

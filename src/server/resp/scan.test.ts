@@ -96,3 +96,43 @@ test('requests: Redis protocol errors', () => {
   assert.throws(() => reader.push(Buffer.from('*11\r\n')), /unauthenticated multibulk length/);
   assert.throws(() => new RequestReader(() => {}).push(Buffer.from('*1\r\n$x\r\n')), /invalid bulk length/);
 });
+
+/** The commands a reader delivers for `chunks`, and the error it stops at, if any. */
+function outcome(chunks: string[]): { commands: string[][]; error: string | null } {
+  const out: Request[] = [];
+  const reader = new RequestReader((r) => out.push(r));
+  try {
+    for (const chunk of chunks) reader.push(Buffer.from(chunk, 'latin1'));
+    return { commands: show(out), error: null };
+  } catch (err) {
+    return { commands: show(out), error: (err as Error).message };
+  }
+}
+
+test('requests: commands read whole in one pass agree with the line-by-line scanner', () => {
+  const inputs = [
+    '*2\r\n$3\r\nGeT\r\n$1\r\nk\r\n*2\r\n$3\r\nget\r\n$1\r\nk\r\n*1\r\n$4\r\nPING\r\n',
+    '*1\r\n$4\r\n\xc0BCD\r\n*1\r\n$4\r\n\xe0bcd\r\n*1\r\n$4\r\nABCD\r\n',
+    '*0\r\n*-1\r\n*1\r\n$4\r\nPING\r\n',
+    '*1\r\n$0\r\n\r\n*1\r\n$4\r\nPING\r\n',
+    '*1\r\n$4\r\nPING\r\n*2\r\n$3\r\nSET\r\n$-1\r\n',
+    '*1\r\n$4\r\nPING\r\n*1\r\n$+3\r\nabc\r\n',
+    '*1\r\n$00000000004\r\nPING\r\n',
+    '*1\r\n$4\rXPING\r\n',
+    '*1\r\n$4\r\nPING\r\n*2\r\n:1\r\n',
+    '*1\r\n$4\r\nPING\r\nPING\r\n*1\r\n$4\r\nPING\r\n',
+    `*2\r\n$4\r\nECHO\r\n$${2 ** 29 + 1}\r\n`,
+  ];
+  for (const input of inputs) {
+    const whole = outcome([input]);
+    assert.deepEqual(whole, outcome([...input]), `read whole and byte by byte: ${JSON.stringify(input)}`);
+    assert.notEqual(whole.commands.length + (whole.error === null ? 0 : 1), 0);
+  }
+  assert.deepEqual(outcome([inputs[0]]).commands, [['get', 'k'], ['get', 'k'], ['ping']]);
+  // names are lower-cased as String.prototype.toLowerCase does, Latin-1 letters included
+  assert.deepEqual(outcome([inputs[1]]).commands, [['\xe0bcd'], ['\xe0bcd'], ['abcd']]);
+  assert.deepEqual(outcome([inputs[4]]), { commands: [['ping']], error: 'Protocol error: invalid bulk length' });
+  const unauthenticated = new RequestReader(() => {});
+  unauthenticated.authenticated = false;
+  assert.throws(() => unauthenticated.push(Buffer.from('*1\r\n$16385\r\n')), /unauthenticated bulk length/);
+});

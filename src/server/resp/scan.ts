@@ -76,10 +76,10 @@ export class RespScanner {
     return this.top !== 0 || this.skip > 0 || this.carry !== null;
   }
 
-  /** Scans one chunk, reporting every frame that ends in it. Throws ProtocolError on malformed input. */
-  scan(chunk: Buffer, sink: FrameSink): void {
+  /** Scans one chunk from `from`, reporting every frame that ends in it. Throws ProtocolError on malformed input. */
+  scan(chunk: Buffer, sink: FrameSink, from = 0): void {
     const n = chunk.length;
-    let i = 0;
+    let i = from;
     while (i < n) {
       if (this.skip > 0) {
         const take = Math.min(this.skip, n - i);
