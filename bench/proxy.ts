@@ -1,11 +1,12 @@
-// Proxy benchmark: redis-benchmark against Redis directly (the baseline), through a gears server, and
-// through twemproxy (`nutcracker`, when installed; its row is skipped otherwise), in one run with
-// the runs interleaved so drift on a shared machine hits every target alike. Ratios are to Redis direct.
+// Proxy benchmark: redis-benchmark against Redis directly (the baseline), through a gears server,
+// through a hand-written Node relay (bench/node-relay.ts: the floor for a proxy on Node), and through
+// twemproxy (`nutcracker`, when installed; its row is skipped otherwise), in one run with the runs
+// interleaved so drift on a shared machine hits every target alike. Ratios are to Redis direct.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort, startGearsProcess, startRedis, waitForPort } from '../test/support/redis.js';
 
@@ -76,6 +77,15 @@ async function startNutcracker(redisPort: number, dir: string): Promise<{ port: 
   return { port, stop: () => child.kill() };
 }
 
+/** The hand-written Node relay (bench/node-relay.ts) in front of the same Redis. */
+async function startNodeRelay(redisPort: number): Promise<{ port: number; stop(): void }> {
+  const port = await freePort();
+  const script = fileURLToPath(new URL('./node-relay.js', import.meta.url));
+  const child = spawn(process.execPath, [script, String(redisPort), String(port)], { stdio: 'ignore' });
+  await waitForPort(port);
+  return { port, stop: () => child.kill() };
+}
+
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function benchProxy(): Promise<void> {
@@ -84,9 +94,11 @@ export async function benchProxy(): Promise<void> {
   const gears = await startGearsProcess(redis.url, ['--log-level', 'warn']);
   const dir = await mkdtemp(join(tmpdir(), 'gearbox-bench-'));
   const twem = (await hasNutcracker()) ? await startNutcracker(redis.port, dir) : null;
+  const relay = await startNodeRelay(redis.port);
   const targets: Array<[string, number]> = [
     ['Redis direct', redis.port],
     ['gearbox serve', gears.port],
+    ['Node relay (bench/node-relay.ts)', relay.port],
   ];
   if (twem) targets.push(['twemproxy (nutcracker)', twem.port]);
   else console.log('(nutcracker not installed: its row is skipped; apt-get install nutcracker)');
@@ -130,6 +142,7 @@ export async function benchProxy(): Promise<void> {
     }
   } finally {
     twem?.stop();
+    relay.stop();
     await gears.stop();
     await redis.stop();
     await rm(dir, { recursive: true, force: true });

@@ -21,7 +21,12 @@ function setup(): { hold: HookHold; out: string[]; finish: (ok: boolean) => void
       });
     },
   };
-  const hold = new HookHold(hooks, { write: (b) => out.push(b.toString()), slice: (c, s, e) => out.push(c.toString('latin1', s, e)) }, capturedLogger().logger, 1);
+  const hold = new HookHold(
+    hooks,
+    { write: (b) => out.push(b.toString()), slice: (c, s, e) => out.push(c.toString('latin1', s, e)) },
+    capturedLogger().logger,
+    1,
+  );
   return { hold, out, ran, finish: (ok) => settle?.(ok) };
 }
 

@@ -101,13 +101,7 @@ function factsOf(name: string): NameFacts {
   if (known !== undefined) return known;
   const facts: NameFacts = {
     special: SPECIAL.get(name),
-    binding: STATEFUL.has(name)
-      ? 'stateful'
-      : STICKY.has(name)
-        ? 'sticky'
-        : LONG_RUNNING.has(name)
-          ? 'own'
-          : 'any',
+    binding: STATEFUL.has(name) ? 'stateful' : STICKY.has(name) ? 'sticky' : LONG_RUNNING.has(name) ? 'own' : 'any',
   };
   if (FACTS.size < MAX_FACTS) FACTS.set(name, facts);
   return facts;
