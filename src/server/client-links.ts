@@ -1,10 +1,11 @@
 // Which links to Redis one client's commands go to: the shared link of its session's setup
-// (link/shared.ts multiplexes those), or its own link, opened with the connection and kept in step
-// with the session. routing.ts says which one a command needs; the connection decides when to switch.
+// (link/shared.ts multiplexes those), or its own link, taken once it needs one (a spare set up
+// ahead, link/spares.ts, when one fits) and kept in step with the session. routing.ts says which one a command needs; the connection decides when to switch.
 import type { LinkOwner } from './link/redis-link.js';
 import { RedisLink } from './link/redis-link.js';
 import { sameSetup } from './link/setup.js';
 import type { SharedLinks } from './link/shared.js';
+import type { SpareLinks } from './link/spares.js';
 import type { RedisTarget } from './redis-url.js';
 import type { Binding } from './routing.js';
 import type { Session } from './session.js';
@@ -13,6 +14,8 @@ import type { Pausable } from './writer.js';
 export interface ClientLinksDeps {
   readonly target: RedisTarget;
   readonly pool: SharedLinks;
+  /** Links set up ahead of need, taken for a client's own link when they fit its session. */
+  readonly spares: SpareLinks;
   readonly clientId: number;
   readonly session: Session;
   readonly owner: LinkOwner;
@@ -64,7 +67,9 @@ export class ClientLinks {
       }
     }
     own?.close();
-    const link = new RedisLink(this.deps.target, { ...session.setup }, this.deps.owner);
+    const link =
+      this.deps.spares.take(session.setup, this.deps.owner) ??
+      new RedisLink(this.deps.target, { ...session.setup }, this.deps.owner);
     link.clientSide = this.deps.clientSide;
     this.deps.opened(link);
     return (this.own = link);

@@ -19,6 +19,7 @@ import type { Expect } from './link/expect.js';
 import type { LinkLoss, LinkOwner, RedisLink } from './link/redis-link.js';
 import type { Credentials } from './link/setup.js';
 import type { SharedLinks } from './link/shared.js';
+import type { SpareLinks } from './link/spares.js';
 import { NOAUTH } from './auth.js';
 import { SUBSCRIBE_COMMANDS } from './pubsub.js';
 import type { RedisTarget } from './redis-url.js';
@@ -43,6 +44,7 @@ export interface ConnectionDeps {
   /** The Redis URL's credentials: lent to clients that passed `--password`, never to others. */
   readonly urlCredentials: Credentials | null;
   readonly shared: SharedLinks;
+  readonly spares: SpareLinks;
   readonly log: Logger;
   readonly onClose: (conn: ClientConnection) => void;
   /** Sync registrations: a write they want is answered only once they ran (write-hooks.ts). */
@@ -94,6 +96,8 @@ export class ClientConnection implements LinkOwner, ClientPeer {
   ) {
     const remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
     this.session = new Session(deps.target.db);
+    this.session.onChange = (setup) => deps.spares.fill(setup);
+    deps.spares.fill(this.session.setup);
     this.out = new BatchWriter(socket);
     this.reader = new RequestReader((req) => this.enqueue(req));
     this.sessionCommands = new SessionCommands(
@@ -138,11 +142,10 @@ export class ClientConnection implements LinkOwner, ClientPeer {
         return signal();
       },
     };
-    // opened at once, so a client's first command that needs a connection of its own (a blocking
-    // command, MULTI) reaches Redis in the order it was sent relative to other clients' commands
     this.links = new ClientLinks({
       target: deps.target,
       pool: deps.shared,
+      spares: deps.spares,
       clientId: id,
       session: this.session,
       owner: this,
@@ -176,7 +179,6 @@ export class ClientConnection implements LinkOwner, ClientPeer {
       write: (bytes) => this.out.write(bytes),
       end: () => this.end(),
     });
-    if (gate.authenticated) this.links.ownLink();
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => deps.log.debug({ err, client: id }, 'client connection error'));

@@ -11,6 +11,7 @@ import { type ClientLimits, DEFAULT_CLIENT_LIMITS } from './limits.js';
 import type { Credentials } from './link/setup.js';
 import { retiringLinks } from './link/retiring.js';
 import { SharedLinks } from './link/shared.js';
+import { SpareLinks } from './link/spares.js';
 import { parseRedisUrl, type RedisTarget } from './redis-url.js';
 import type { TlsListenerOptions } from './tls.js';
 import type { WriteHooks } from './write-hooks.js';
@@ -49,11 +50,12 @@ export class GearsServer {
   private servers: Server[] | null = null;
   private nextId = 1;
   private readonly shared: SharedLinks;
+  private readonly spares: SpareLinks;
   private readonly urlCredentials: Credentials | null;
   private readonly directory: ClientsDirectory = {
     peers: () => [...this.clients].filter((c) => c.live),
     ownLinks: () => ({
-      shared: this.shared.addresses(),
+      shared: new Set([...this.shared.addresses(), ...this.spares.addresses()]),
       retiring: retiringLinks(),
       clients: new Set(this.directory.peers().map((c) => c.linkAddress)),
     }),
@@ -66,6 +68,7 @@ export class GearsServer {
     this.log = opts.logger ?? childLogger('server');
     this.limits = { ...DEFAULT_CLIENT_LIMITS, ...opts.limits };
     this.shared = new SharedLinks(this.target);
+    this.spares = new SpareLinks(this.target);
     const { username, password } = this.target;
     this.urlCredentials = password === undefined ? null : { username, password, fromUrl: true };
   }
@@ -100,6 +103,7 @@ export class GearsServer {
         : await openListeners({ host, port, tls: this.opts.tls }, accept);
       this.servers = servers;
       for (const server of servers) server.on('error', (err) => this.log.error({ err }, 'gears server error'));
+      this.spares.fill({ credentials: null, db: this.target.db, protocol: 2 });
       this.log.info({ ...bound, redis: this.target.address }, 'gears server listening');
       return bound;
     } catch (err) {
@@ -123,6 +127,7 @@ export class GearsServer {
       password: this.opts.password,
       urlCredentials: this.urlCredentials,
       shared: this.shared,
+      spares: this.spares,
       log: this.log,
       onClose: (c) => this.clients.delete(c),
       writeHooks: this.opts.writeHooks,
@@ -140,6 +145,7 @@ export class GearsServer {
     const closed = closeListeners(servers);
     for (const conn of this.clients) conn.destroy();
     this.shared.close();
+    this.spares.close();
     await closed;
     this.log.info('gears server closed');
   }

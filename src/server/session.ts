@@ -4,6 +4,8 @@ import type { Credentials, LinkSetup } from './link/setup.js';
 
 export class Session {
   private current: LinkSetup;
+  /** Told each new setup (links for it are readied ahead of need: link/spares.ts). */
+  onChange: ((setup: LinkSetup) => void) | null = null;
 
   constructor(private readonly urlDb: number) {
     this.current = { credentials: null, db: urlDb, protocol: 2 };
@@ -28,10 +30,12 @@ export class Session {
 
   change(to: Partial<LinkSetup>): void {
     this.current = { ...this.current, ...to };
+    this.onChange?.(this.current);
   }
 
   /** RESET: protocol 2, the Redis URL's database, no credentials (Redis' default user). */
   reset(): void {
     this.current = { credentials: null, db: this.urlDb, protocol: 2 };
+    this.onChange?.(this.current);
   }
 }

@@ -89,8 +89,8 @@ export class RedisLink implements FrameSink {
     private readonly target: RedisTarget,
     /** What the link is set up with; kept current as the client changes database, protocol or user on it. */
     readonly setup: LinkSetup,
-    /** The one client of a dedicated link; null for a shared one. */
-    private readonly dedicated: LinkOwner | null,
+    /** The one client of a dedicated link; null for a shared one (or a spare until adopted). */
+    private dedicated: LinkOwner | null,
   ) {
     this.socket = target.tls
       ? tlsConnect({ host: target.host, port: target.port, ...target.tlsOptions })
@@ -120,6 +120,11 @@ export class RedisLink implements FrameSink {
   /** This end of the connection as Redis lists it (`addr=` in CLIENT LIST); '' before it connected. */
   get listedAddress(): string {
     return redisAddress(this.socket.localAddress, this.socket.localPort);
+  }
+
+  /** A spare link (spares.ts) becomes `owner`'s own; it has carried nothing but its setup. */
+  adopt(owner: LinkOwner): void {
+    this.dedicated = owner;
   }
 
   get isDedicated(): boolean {
