@@ -37,6 +37,28 @@ test('twenty clients sending stateless commands share a few links', async () => 
   }
 });
 
+test('clients that only send stateless commands open no connection to Redis; one that needs its own takes a spare', async () => {
+  const redisClients = async (): Promise<number> =>
+    String(await stack.direct.call('CLIENT', 'LIST', 'TYPE', 'normal'))
+      .trim()
+      .split('\n').length;
+  const first = await RawClient.connect(stack.port);
+  await first.roundTrip(cmd('PING'), '+PONG\r\n');
+  const before = await redisClients();
+  const clients = await Promise.all(Array.from({ length: 30 }, () => RawClient.connect(stack.port)));
+  try {
+    await Promise.all(clients.map((c, i) => c.roundTrip(cmd('SET', `sp${i}`, 'v'), '+OK\r\n')));
+    assert.ok((await redisClients()) <= before + MAX_LINKS_PER_SETUP, 'thirty clients, no connection of their own');
+    // a spare is ready for this setup, so the BLPOP is on Redis before the RPUSH sent right after it
+    clients[0].write(cmd('BLPOP', 'spq', '0'));
+    await clients[1].roundTrip(cmd('RPUSH', 'spq', 'x'), ':1\r\n');
+    await clients[0].expect('*2\r\n$3\r\nspq\r\n$1\r\nx\r\n');
+  } finally {
+    first.close();
+    for (const c of clients) c.close();
+  }
+});
+
 test('a blocked client does not hold up the others, and gets its reply', async () => {
   const blocked = await RawClient.connect(stack.port);
   const other = await RawClient.connect(stack.port);
