@@ -25,12 +25,10 @@ export class Inbox {
     return this.items[this.head] as Received;
   }
 
-  /** Removes the oldest; true when that empties the inbox. */
-  take(): boolean {
+  /** Removes the oldest. */
+  take(): void {
     this.items[this.head++] = null;
-    if (this.head !== this.tail) return false;
-    this.head = this.tail = 0;
-    return true;
+    if (this.head === this.tail) this.head = this.tail = 0;
   }
 
   /** Bytes of the waiting commands. */

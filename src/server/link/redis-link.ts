@@ -3,10 +3,10 @@
 // (pairing.ts), relaying reply bytes verbatim. A link is either shared by many clients (multiplexed
 // stateless commands of one user, database and protocol) or dedicated to one client, whose
 // unsolicited frames (pushes, RESP2 pub/sub messages, MONITOR lines) it also relays.
-// imported, not the global: Node defines globalThis.Buffer as a getter, which optimized code calls on every use
-// imported, not the global: Node defines globalThis.performance as a getter, called on every use
-import { performance } from 'node:perf_hooks';
+// Buffer and performance imported, not read from globalThis: Node defines both there as getters, which
+// optimized code calls on every use
 import { Buffer } from 'node:buffer';
+import { performance } from 'node:perf_hooks';
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { childLogger } from '../../log/logger.js';
