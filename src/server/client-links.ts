@@ -1,6 +1,7 @@
 // Which links to Redis one client's commands go to: the shared link of its session's setup
 // (link/shared.ts multiplexes those), or its own link, taken once it needs one (a spare set up
-// ahead, link/spares.ts, when one fits) and kept in step with the session. routing.ts says which one a command needs; the connection decides when to switch.
+// ahead, link/spares.ts, when one fits) and kept in step with the session. routing.ts says which one
+// a command needs; the connection decides when to switch.
 import type { LinkOwner } from './link/redis-link.js';
 import { RedisLink } from './link/redis-link.js';
 import { sameSetup } from './link/setup.js';
