@@ -95,8 +95,7 @@ export class ClientConnection implements LinkOwner, ClientPeer {
     private readonly deps: ConnectionDeps,
   ) {
     const remoteAddress = `${socket.remoteAddress}:${socket.remotePort}`;
-    this.session = new Session(deps.target.db);
-    this.session.onChange = (setup) => deps.spares.fill(setup);
+    this.session = new Session(deps.target.db, (setup) => deps.spares.fill(setup));
     deps.spares.fill(this.session.setup);
     this.out = new BatchWriter(socket);
     this.reader = new RequestReader((req) => this.enqueue(req));

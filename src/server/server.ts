@@ -8,7 +8,7 @@ import { ClientConnection } from './connection.js';
 import { closeListeners, openListeners, type Bound, type ReservedListeners } from './listeners.js';
 import { checkProtectedMode } from './protected-mode.js';
 import { type ClientLimits, DEFAULT_CLIENT_LIMITS } from './limits.js';
-import type { Credentials } from './link/setup.js';
+import { type Credentials, initialSetup } from './link/setup.js';
 import { retiringLinks } from './link/retiring.js';
 import { SharedLinks } from './link/shared.js';
 import { SpareLinks } from './link/spares.js';
@@ -103,7 +103,7 @@ export class GearsServer {
         : await openListeners({ host, port, tls: this.opts.tls }, accept);
       this.servers = servers;
       for (const server of servers) server.on('error', (err) => this.log.error({ err }, 'gears server error'));
-      this.spares.fill({ credentials: null, db: this.target.db, protocol: 2 });
+      this.spares.fill(initialSetup(this.target.db));
       this.log.info({ ...bound, redis: this.target.address }, 'gears server listening');
       return bound;
     } catch (err) {

@@ -16,6 +16,11 @@ export interface LinkSetup {
   protocol: 2 | 3;
 }
 
+/** A connection's setup before it authenticates, selects or says HELLO: Redis' default user, `db`, RESP2. */
+export function initialSetup(db: number): LinkSetup {
+  return { credentials: null, db, protocol: 2 };
+}
+
 export function sameSetup(a: LinkSetup, b: LinkSetup): boolean {
   return a.db === b.db && a.protocol === b.protocol && a.credentials === b.credentials;
 }

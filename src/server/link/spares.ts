@@ -36,18 +36,17 @@ export class SpareLinks {
     return link;
   }
 
-  /** Opens spares of `setup` up to SPARE_LINKS (replacing dead ones); null past MAX_SPARE_SETUPS. */
-  fill(setup: LinkSetup): RedisLink[] | null {
-    if (this.closed) return null;
+  /** Opens spares of `setup` up to SPARE_LINKS (replacing dead ones); none past MAX_SPARE_SETUPS setups. */
+  fill(setup: LinkSetup): void {
+    if (this.closed) return;
     const key = setupKey(setup);
     let ready = this.bySetup.get(key);
     if (ready === undefined) {
-      if (this.bySetup.size >= MAX_SPARE_SETUPS) return null;
+      if (this.bySetup.size >= MAX_SPARE_SETUPS) return;
       this.bySetup.set(key, (ready = []));
     }
     for (let i = ready.length - 1; i >= 0; i--) if (!ready[i].alive) ready.splice(i, 1);
     while (ready.length < SPARE_LINKS) ready.push(new RedisLink(this.target, { ...setup }, null));
-    return ready;
   }
 
   /** The spares' addresses as Redis lists them (clients-view.ts leaves them out: they are no client's yet). */
