@@ -24,6 +24,7 @@ import { NOAUTH } from './auth.js';
 import { SUBSCRIBE_COMMANDS } from './pubsub.js';
 import type { RedisTarget } from './redis-url.js';
 import type { ClientLimits } from './limits.js';
+import { SocketReads } from './reads.js';
 import { ClientReplyMode } from './reply-mode.js';
 import { encodeReply } from './resp/encode.js';
 import { ErrorReply, type Reply } from './resp/reply.js';
@@ -67,6 +68,8 @@ type Wait =
 export class ClientConnection implements LinkOwner, ClientPeer {
   private readonly out: BatchWriter;
   private readonly reader: RequestReader;
+  /** Commands are read into a reused buffer (reads.ts): whatever keeps a command past its read says so. */
+  private readonly reads = new SocketReads((chunk) => this.onData(chunk));
   readonly session: Session;
   readonly replies = new ClientReplyMode();
   readonly ctx: CommandContext;
@@ -179,7 +182,7 @@ export class ClientConnection implements LinkOwner, ClientPeer {
       end: () => this.end(),
     });
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    if (!this.reads.adopt(socket)) socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => deps.log.debug({ err, client: id }, 'client connection error'));
     socket.on('close', () => this.closed());
   }
@@ -195,7 +198,10 @@ export class ClientConnection implements LinkOwner, ClientPeer {
   }
 
   private onData(chunk: Buffer): void {
-    if (this.tunnel !== null) return this.tunnel.fromClient(chunk);
+    if (this.tunnel !== null) {
+      this.reads.keep();
+      return this.tunnel.fromClient(chunk);
+    }
     if (this.deaf) return;
     try {
       this.reader.push(chunk);
@@ -207,6 +213,8 @@ export class ClientConnection implements LinkOwner, ClientPeer {
       this.deaf = true;
       this.enqueue(err);
     }
+    // a command in pieces, or one waiting its turn, still lies in this read's buffer
+    if (this.reader.holding || !this.inbox.empty) this.reads.keep();
   }
 
   /** Bytes of received commands waiting their turn (only while an earlier one holds them back). */
@@ -256,6 +264,7 @@ export class ClientConnection implements LinkOwner, ClientPeer {
         if (hooked) {
           // its reply is held until the hooks ran, so later replies stay behind it
           if (this.inFlight > 0) return;
+          this.reads.keep(); // the hooks read the command once Redis answered it
           this.hold.start(req);
           this.wait = 'hook';
         }
@@ -268,6 +277,8 @@ export class ClientConnection implements LinkOwner, ClientPeer {
       // everything else runs once every earlier reply is out
       if (this.inFlight > 0) return;
       inbox.take();
+      // handlers may read the command after this read is handled (RG.* run asynchronously)
+      this.reads.keep();
       try {
         switch (route) {
           case 'table':
@@ -306,13 +317,14 @@ export class ClientConnection implements LinkOwner, ClientPeer {
       if (expected && SUBSCRIBE_COMMANDS.has(req.name) && !state.inMulti) {
         state.sent(req.name);
         this.inFlight++;
+        this.reads.keep();
         link.subscribe(this, req.bytes());
         return true;
       }
       state.sent(req.name);
     }
     if (expected) this.inFlight++;
-    link.forward(this, expected ? 'reply' : null, req);
+    if (!link.forward(this, expected ? 'reply' : null, req)) this.reads.keep();
     return true;
   }
 

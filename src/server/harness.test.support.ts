@@ -99,10 +99,7 @@ export class RawClient {
   async expect(expected: string, timeoutMs = 3000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.data.length < expected.length && Date.now() < deadline) {
-      await new Promise<void>((resolve) => {
-        this.waiter = resolve;
-        setTimeout(resolve, Math.max(0, deadline - Date.now()));
-      });
+      await this.arrival(deadline);
       this.waiter = null;
     }
     assert.equal(this.data.slice(0, expected.length), expected);
@@ -114,16 +111,24 @@ export class RawClient {
     const deadline = Date.now() + timeoutMs;
     let m = pattern.exec(this.data);
     while (m === null && Date.now() < deadline) {
-      await new Promise<void>((resolve) => {
-        this.waiter = resolve;
-        setTimeout(resolve, Math.max(0, deadline - Date.now()));
-      });
+      await this.arrival(deadline);
       this.waiter = null;
       m = pattern.exec(this.data);
     }
     assert.ok(m, `expected ${pattern} in ${JSON.stringify(this.data)}`);
     this.data = this.data.slice(m.index + m[0].length);
     return m;
+  }
+
+  /** Resolves when more bytes arrive, or at `deadline` (whose timer then keeps no test file running). */
+  private arrival(deadline: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+      this.waiter = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   /** Sends a command and expects exactly `reply`. */

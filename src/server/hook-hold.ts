@@ -2,6 +2,7 @@
 // held back until the hook ran, so the client sees the write's reply only once the registration saw
 // the write. The connection sends nothing after such a write until the hold is released, so the held
 // reply is the only one.
+import { Buffer } from 'node:buffer';
 import type { Logger } from '../log/logger.js';
 import type { Request } from './resp/request.js';
 import type { WriteHooks } from './write-hooks.js';
@@ -45,7 +46,8 @@ export class HookHold {
 
   /** A reply frame at [start, end) of a chunk read from Redis: as relay(). */
   relaySlice(chunk: Buffer, start: number, end: number): void {
-    if (this.held !== null) this.held.bytes.push(chunk.subarray(start, end));
+    // the chunk is read into again once this returns (reads.ts): a held reply is a copy
+    if (this.held !== null) this.held.bytes.push(Buffer.from(chunk.subarray(start, end)));
     else this.out.slice(chunk, start, end);
   }
 

@@ -1,11 +1,15 @@
 // Batches writes to a socket until the event loop has handled every pending read (setImmediate:
 // measured ~15-40% faster than flushing per tick under redis-benchmark, as replies for several
-// reads coalesce): many pipelined replies (or forwarded commands) leave in one write call. What is
-// relayed is written as its place in the chunk it was read in (`slice`), and adjacent places in the
-// same chunk (a run of replies from one read) extend one run, so relaying allocates nothing per
-// reply: no Buffer per frame, which cost V8 about 300 instructions each (callgrind). Small parts are
-// joined into one buffer for the write; large ones (a big value in pieces) go to the socket as they
-// are, in one writev, so a value passing through is never copied.
+// reads coalesce): many pipelined replies (or forwarded commands) leave in one write call.
+//
+// What is relayed (`slice`) is copied into one arena shared by every writer, because the bytes lie in
+// a buffer their socket reads into again (reads.ts): a relayed frame costs a copy of its few bytes and
+// no Buffer of its own, and a writer holds no memory between flushes. Runs of the arena one writer
+// fills one after the other are written as one. Small buffers given to `write` are copied there too;
+// large ones (a big value in pieces) go to the socket as they are, in one writev, so a value passing
+// through is never copied. Once every writer has flushed, the arena is used again from its start,
+// unless a write could not go out at once (the socket keeps what it was given until it has): then
+// the next flushes use a new arena.
 // imported, not the global: Node defines globalThis.Buffer as a getter, which optimized code calls on every use
 import { Buffer } from 'node:buffer';
 import type { Socket } from 'node:net';
@@ -17,6 +21,31 @@ export interface Pausable {
 
 /** Up to this many bytes of parts are joined into one buffer for a write; more go out as they are. */
 const JOIN_MAX = 64 * 1024;
+/** Buffers given to `write` up to this size are copied into the arena; larger ones are kept as they are. */
+const COPY_MAX = 16 * 1024;
+const ARENA_BYTES = 64 * 1024;
+/** Frames up to this size are copied byte by byte: cheaper than the TypedArray set a Buffer copy makes. */
+const LOOP_COPY_MAX = 64;
+
+let arena = Buffer.allocUnsafeSlow(ARENA_BYTES);
+let used = 0;
+/** A write kept arena bytes to send later: the arena cannot be written over. */
+let arenaHeld = false;
+
+/** Copies chunk[start, end) to the end of the arena (a new one when it is full); returns where it went. */
+function toArena(chunk: Buffer, start: number, end: number): number {
+  const n = end - start;
+  if (used + n > arena.length) {
+    // earlier runs stay in the old arena, which their writers still reference until they flush
+    arena = Buffer.allocUnsafeSlow(Math.max(ARENA_BYTES, n));
+    used = 0;
+  }
+  const at = used;
+  if (n <= LOOP_COPY_MAX) for (let i = 0; i < n; i++) arena[at + i] = chunk[start + i];
+  else chunk.copy(arena, at, start, end);
+  used = at + n;
+  return at;
+}
 
 /** Writers with bytes to flush; one setImmediate flushes them all (rather than one per socket). */
 let dirty: BatchWriter[] = [];
@@ -25,11 +54,18 @@ function flushDirty(): void {
   const writers = dirty;
   dirty = [];
   for (const w of writers) w.flush();
+  // a write made while flushing is in the arena and waits for the next flush: leave the arena be
+  if (dirty.length > 0) return;
+  if (arenaHeld) {
+    arena = Buffer.allocUnsafeSlow(ARENA_BYTES);
+    arenaHeld = false;
+  }
+  used = 0;
 }
 
 export class BatchWriter {
   private parts: Buffer[] = [];
-  /** The last run, still open for extension: a chunk, and the bytes [openStart, openEnd) of it. */
+  /** The last run, still open for extension: a buffer (the arena, or one written as is), and the bytes [openStart, openEnd) of it. */
   private open: Buffer | null = null;
   private openStart = 0;
   private openEnd = 0;
@@ -44,14 +80,14 @@ export class BatchWriter {
   constructor(private readonly socket: Socket) {}
 
   write(bytes: Buffer | readonly Buffer[]): void {
-    if (Buffer.isBuffer(bytes)) this.add(bytes, 0, bytes.length);
-    else for (const piece of bytes) this.add(piece, 0, piece.length);
+    if (Buffer.isBuffer(bytes)) this.add(bytes);
+    else for (const piece of bytes) this.add(piece);
     this.written();
   }
 
-  /** Writes bytes [start, end) of `chunk`. */
+  /** Writes (a copy of) bytes [start, end) of `chunk`, which may be written over once this returns. */
   slice(chunk: Buffer, start: number, end: number): void {
-    this.add(chunk, start, end);
+    this.copy(chunk, start, end);
     this.written();
   }
 
@@ -63,13 +99,23 @@ export class BatchWriter {
     this.onQueued?.(this.queued);
   }
 
-  private add(chunk: Buffer, start: number, end: number): void {
+  private add(bytes: Buffer): void {
+    if (bytes.length <= COPY_MAX) return this.copy(bytes, 0, bytes.length);
+    this.run(bytes, 0, bytes.length);
+  }
+
+  private copy(chunk: Buffer, start: number, end: number): void {
+    const at = toArena(chunk, start, end);
+    this.run(arena, at, at + end - start);
+  }
+
+  private run(buf: Buffer, start: number, end: number): void {
     const open = this.open;
-    if (open === chunk && this.openEnd === start) {
+    if (open === buf && this.openEnd === start) {
       this.openEnd = end;
     } else {
       if (open !== null) this.parts.push(this.closeOpen(open));
-      this.open = chunk;
+      this.open = buf;
       this.openStart = start;
       this.openEnd = end;
     }
@@ -103,6 +149,8 @@ export class BatchWriter {
       socket.uncork();
       ok = socket.writableLength < socket.writableHighWaterMark;
     }
+    // not all of it went out: the socket keeps the buffers it was given, the arena among them
+    if (socket.writableLength > 0) arenaHeld = true;
     this.onQueued?.(0);
     const peer = this.peer;
     if (!ok && peer && !this.draining) {

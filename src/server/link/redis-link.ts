@@ -14,6 +14,7 @@ import { encodeCommand } from '../resp/encode.js';
 import type { Request } from '../resp/request.js';
 import { type FrameSink, RespScanner } from '../resp/scan.js';
 import type { RedisTarget } from '../redis-url.js';
+import { SocketReads } from '../reads.js';
 import { type Pausable, BatchWriter } from '../writer.js';
 import { type Expect, isErrorFrame } from './expect.js';
 import { Pending } from './pairing.js';
@@ -32,6 +33,8 @@ const STALL_MS = 50;
 const T_PUSH = 0x3e; // >
 const T_ARRAY = 0x2a; // *
 const T_SIMPLE = 0x2b; // +
+/** A shared link carries many clients' replies: larger reads than a client's commands need. */
+const LINK_READ_BYTES = 64 * 1024;
 
 /** Why a link ended, for its owners. */
 export interface LinkLoss {
@@ -60,6 +63,8 @@ export interface LinkOwner {
 export class RedisLink implements FrameSink {
   private readonly socket: Socket;
   private readonly out: BatchWriter;
+  /** Replies are read into a reused buffer (reads.ts): a frame kept past its read must say so. */
+  private readonly reads = new SocketReads((chunk) => this.onData(chunk), LINK_READ_BYTES);
   private readonly scanner = new RespScanner(false);
   private readonly pending = new Pending<LinkOwner>();
   /** Redis-side state; followed on dedicated links only (shared links carry stateless commands). */
@@ -94,7 +99,7 @@ export class RedisLink implements FrameSink {
   ) {
     this.socket = target.tls
       ? tlsConnect({ host: target.host, port: target.port, ...target.tlsOptions })
-      : connect({ host: target.host, port: target.port });
+      : connect({ host: target.host, port: target.port, onread: this.reads.onread });
     this.socket.setNoDelay(true);
     // an address that drops packets would leave commands waiting for the OS timeout (minutes)
     this.socket.setTimeout(CONNECT_TIMEOUT_MS, () => this.fail('ETIMEDOUT'));
@@ -103,7 +108,7 @@ export class RedisLink implements FrameSink {
       this.connected = true;
       this.socket.setTimeout(0);
     });
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    if (target.tls) this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
     this.socket.on('error', (err: NodeJS.ErrnoException) => this.fail(err.code ?? err.message));
     this.socket.on('close', () => this.fail('connection closed'));
     this.setupQueue = setupCommands(setup, target);
@@ -154,12 +159,19 @@ export class RedisLink implements FrameSink {
     this.out.write(bytes);
   }
 
-  /** Forwards a client's command as it was received (from its place in the chunk it was read in, if it has one). */
-  forward(owner: LinkOwner, expect: Expect | null, req: Request): void {
+  /**
+   * Forwards a client's command as it was received (copied from its place in the chunk it was read in,
+   * if it has one); false when the link keeps the command's bytes as they are, to send later.
+   */
+  forward(owner: LinkOwner, expect: Expect | null, req: Request): boolean {
     const chunk = req.chunk;
-    if (chunk === null || this.setupQueue.length > 0) return this.send(owner, expect, req.bytes());
+    if (chunk === null || this.setupQueue.length > 0) {
+      this.send(owner, expect, req.bytes());
+      return false;
+    }
     this.expecting(owner, expect);
     this.out.slice(chunk, req.start, req.end);
+    return true;
   }
 
   private expecting(owner: LinkOwner | null, expect: Expect | null): void {
@@ -224,7 +236,10 @@ export class RedisLink implements FrameSink {
   }
 
   private onData(chunk: Buffer): void {
-    if (this.tunnelSink) return this.tunnelSink(chunk);
+    if (this.tunnelSink) {
+      this.reads.keep();
+      return this.tunnelSink(chunk);
+    }
     this.chunk = chunk;
     this.start = 0;
     this.lastProgress = performance.now();
@@ -235,7 +250,10 @@ export class RedisLink implements FrameSink {
       return this.fail('unparseable reply');
     }
     if (this.dead) return;
-    if (this.start < chunk.length) this.partial.push(chunk.subarray(this.start));
+    if (this.start < chunk.length) {
+      this.reads.keep();
+      this.partial.push(chunk.subarray(this.start));
+    }
   }
 
   frame(type: number, end: number): void {
@@ -252,6 +270,8 @@ export class RedisLink implements FrameSink {
       owner.relaySlice(chunk, start, end);
       return owner.replied();
     }
+    // any other frame may be kept by whoever it goes to (a hook's hold, a handler decoding it)
+    this.reads.keep();
     let f = chunk.subarray(start, end);
     const dedicated = this.dedicated;
     if (this.partial.length > 0) {

@@ -275,6 +275,11 @@ export class RequestReader implements FrameSink {
   /** Bytes of a command still arriving, held until it is complete. */
   buffered = 0;
 
+  /** Parts of a command still arriving are held, as they lie in the chunks they came in. */
+  get holding(): boolean {
+    return this.held.length > 0;
+  }
+
   /** Bytes received after the last complete command (a tunnel takes them over). */
   rest(): readonly Buffer[] {
     return this.held;
