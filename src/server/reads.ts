@@ -21,15 +21,14 @@ interface UserBufferHandle {
 }
 
 export class SocketReads {
-  private buf: Buffer;
+  /** Allocated once these reads are used (a TLS socket reads its 'data' events instead). */
+  private buf: Buffer | null = null;
   private kept = false;
 
   constructor(
     private readonly deliver: (chunk: Buffer) => void,
     private readonly size = CLIENT_READ_BYTES,
-  ) {
-    this.buf = Buffer.allocUnsafeSlow(size);
-  }
+  ) {}
 
   /** What was just read is kept beyond its handling: the next read goes into a new buffer. */
   keep(): void {
@@ -42,7 +41,7 @@ export class SocketReads {
   }
 
   private readonly next = (): Buffer => {
-    if (this.kept) {
+    if (this.kept || this.buf === null) {
       this.kept = false;
       this.buf = Buffer.allocUnsafeSlow(this.size);
     }
@@ -70,10 +69,11 @@ export class SocketReads {
     const generator = fields.get('kBufferGen');
     if (buffer === undefined || callback === undefined || generator === undefined) return false;
     const slots = socket as unknown as Record<symbol, unknown>;
-    slots[buffer] = this.buf;
+    const first = this.next();
+    slots[buffer] = first;
     slots[callback] = this.read;
     slots[generator] = this.next;
-    handle.useUserBuffer(this.buf);
+    handle.useUserBuffer(first);
     // flowing, so that the end of input still ends the socket ('end', then 'close') with no 'data' listener
     socket.resume();
     return true;
