@@ -15,6 +15,8 @@ import type { Socket } from 'node:net';
 
 /** Redis reads a client's input 16 KB at a time (PROTO_IOBUF_LEN); a larger read is several. */
 const CLIENT_READ_BYTES = 16 * 1024;
+/** A read that filled its buffer and was kept is most likely a large value arriving: the rest comes in reads this large (Node's own size). */
+const LARGE_READ_BYTES = 64 * 1024;
 
 interface UserBufferHandle {
   useUserBuffer(buf: Buffer): void;
@@ -24,6 +26,8 @@ export class SocketReads {
   /** Allocated once these reads are used (a TLS socket reads its 'data' events instead). */
   private buf: Buffer | null = null;
   private kept = false;
+  /** The last read filled its buffer. */
+  private full = false;
 
   constructor(
     private readonly deliver: (chunk: Buffer) => void,
@@ -43,12 +47,13 @@ export class SocketReads {
   private readonly next = (): Buffer => {
     if (this.kept || this.buf === null) {
       this.kept = false;
-      this.buf = Buffer.allocUnsafeSlow(this.size);
+      this.buf = Buffer.allocUnsafeSlow(this.full ? Math.max(this.size, LARGE_READ_BYTES) : this.size);
     }
     return this.buf;
   };
 
   private readonly read = (n: number, buf: Buffer): boolean => {
+    this.full = n === buf.length;
     this.deliver(buf.subarray(0, n));
     return true;
   };
