@@ -36,12 +36,15 @@ export class ClientLinks {
 
   constructor(private readonly deps: ClientLinksDeps) {}
 
-  /** The link for a relayed command; `idle`: nothing of the client's is in flight, so it may move. */
-  forBinding(binding: Binding, idle: boolean): RedisLink {
+  /**
+   * The link for a relayed command; `idle`: nothing of the client's is in flight, so it may move;
+   * `monitor`: the command is a MONITOR (see SpareLinks.take).
+   */
+  forBinding(binding: Binding, idle: boolean, monitor = false): RedisLink {
     const own = this.own;
     return binding === 'any' && (own === null || !own.state.held) && !this.deps.pool.paused
       ? this.sharedLink(idle)
-      : this.ownLink();
+      : this.ownLink(monitor);
   }
 
   /** The shared link of the session's setup; a client with nothing in flight leaves a stalled one. */
@@ -57,7 +60,7 @@ export class ClientLinks {
    * The client's own link. One that holds no state follows the session: it selects the session's
    * database in place, and is replaced when set up for another user or protocol.
    */
-  ownLink(): RedisLink {
+  ownLink(monitor = false): RedisLink {
     const own = this.own;
     const session = this.deps.session;
     if (own !== null && own.alive) {
@@ -69,7 +72,7 @@ export class ClientLinks {
     }
     own?.close();
     const link =
-      this.deps.spares.take(session.setup, this.deps.owner) ??
+      this.deps.spares.take(session.setup, this.deps.owner, monitor) ??
       new RedisLink(this.deps.target, { ...session.setup }, this.deps.owner);
     link.clientSide = this.deps.clientSide;
     this.deps.opened(link);

@@ -305,7 +305,7 @@ export class ClientConnection implements LinkOwner, ClientPeer {
     const binding = bindingOf(req);
     if (req.name === 'client') this.followPause(req);
     else if (req.name === 'acl') aclChanged();
-    const link = this.links.forBinding(binding, this.inFlight === 0);
+    const link = this.links.forBinding(binding, this.inFlight === 0, req.name === 'monitor');
     if (link !== this.links.current) {
       if (this.inFlight > 0) return false;
       this.links.current = link;

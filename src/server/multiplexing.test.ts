@@ -128,3 +128,23 @@ test('CLIENT PAUSE WRITE: reads and UNPAUSE do not queue behind another clientâ€
     writer.close();
   }
 });
+
+test('a MONITOR sent right after a SELECT shows no setup command of the links the server opens for it', async () => {
+  const first = await RawClient.connect(stack.port);
+  const taker = await RawClient.connect(stack.port);
+  const monitor = await RawClient.connect(stack.port);
+  const writer = await RawClient.connect(stack.port);
+  try {
+    // spares set up for database 6; one is taken, so the next SELECT 6 opens another
+    await first.roundTrip(cmd('SELECT', '6'), '+OK\r\n');
+    await new Promise((r) => setTimeout(r, 100));
+    await taker.roundTrip(cmd('SELECT', '6') + cmd('MULTI') + cmd('EXEC'), '+OK\r\n+OK\r\n*0\r\n');
+    await new Promise((r) => setTimeout(r, 100));
+    await monitor.roundTrip(cmd('SELECT', '6') + cmd('MONITOR'), '+OK\r\n+OK\r\n');
+    await writer.roundTrip(cmd('SET', 'seen', '1'), '+OK\r\n');
+    const line = await monitor.until(/\+[^\r]*\r\n/);
+    assert.match(line[0], /"SET" "seen" "1"/);
+  } finally {
+    for (const c of [first, taker, monitor, writer]) c.close();
+  }
+});

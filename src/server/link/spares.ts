@@ -24,13 +24,17 @@ export class SpareLinks {
   constructor(private readonly target: RedisTarget) {}
 
   /**
-   * A ready spare of `setup` for `owner`, or null. It is replaced when a client next connects or takes
-   * that setup, not now: a setup's commands would show in a MONITOR the taker may be starting.
+   * A spare of `setup` for `owner`, or null: the oldest, most likely set up already, or with `newest`
+   * the one opened last. It is replaced when a client next connects or takes that setup, not now: a
+   * setup's commands would show in a MONITOR the taker may be starting. For the same reason a MONITOR
+   * takes the newest (`newest`): the one its own client's SELECT or AUTH just had opened, whose setup
+   * then runs before the MONITOR on that very link instead of showing in it.
    */
-  take(setup: LinkSetup, owner: LinkOwner): RedisLink | null {
+  take(setup: LinkSetup, owner: LinkOwner, newest = false): RedisLink | null {
     const ready = this.bySetup.get(setupKey(setup));
-    let link = ready?.shift();
-    while (link !== undefined && !link.alive) link = ready?.shift();
+    const next = (): RedisLink | undefined => (newest ? ready?.pop() : ready?.shift());
+    let link = next();
+    while (link !== undefined && !link.alive) link = next();
     if (link === undefined) return null;
     link.adopt(owner);
     return link;
