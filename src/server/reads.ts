@@ -15,7 +15,10 @@ import type { Socket } from 'node:net';
 
 /** Redis reads a client's input 16 KB at a time (PROTO_IOBUF_LEN); a larger read is several. */
 const CLIENT_READ_BYTES = 16 * 1024;
-/** A read that filled its buffer and was kept is most likely a large value arriving: the rest comes in reads this large (Node's own size). */
+/**
+ * A read that filled its buffer and was kept is most likely a large value arriving: the rest comes in
+ * reads this large (Node's own size).
+ */
 const LARGE_READ_BYTES = 64 * 1024;
 
 interface UserBufferHandle {

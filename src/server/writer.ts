@@ -69,7 +69,10 @@ function flushDirty(): void {
 
 export class BatchWriter {
   private parts: Buffer[] = [];
-  /** The last run, still open for extension: a buffer (the arena, or one written as is), and the bytes [openStart, openEnd) of it. */
+  /**
+   * The last run, still open for extension: a buffer (the arena, or one written as is), and the bytes
+   * [openStart, openEnd) of it.
+   */
   private open: Buffer | null = null;
   private openStart = 0;
   private openEnd = 0;
