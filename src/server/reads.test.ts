@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
+import fc from 'fast-check';
 import { cmd, RawClient, startStack, type Stack } from './harness.test.support.js';
 import { SocketReads } from './reads.js';
 import { BatchWriter } from './writer.js';
@@ -15,15 +16,6 @@ after(async () => {
   await stack.stop();
 });
 
-/** A deterministic generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    return s / 0x7fffffff;
-  };
-}
-
 const SIZES = [0, 1, 7, 60, 300, 4000, 16383, 16384, 16385, 40000, 70000];
 
 test('pipelines of values of every size, sent in pieces, come back exactly as stored', async () => {
@@ -31,21 +23,26 @@ test('pipelines of values of every size, sent in pieces, come back exactly as st
   try {
     await Promise.all(
       clients.map(async (c, i) => {
-        const next = random(i + 1);
+        // seeded, so a failure can be replayed
+        const sizes = fc.sample(fc.constantFrom(...SIZES), { seed: i + 1, numRuns: 120 });
+        const pieces = fc.sample(fc.tuple(fc.integer({ min: 1, max: 9000 }), fc.integer({ min: 0, max: 9 })), {
+          seed: i + 101,
+          numRuns: 500,
+        });
         let send = '';
         let want = '';
-        for (let j = 0; j < 120; j++) {
-          const size = SIZES[Math.floor(next() * SIZES.length)];
+        for (let j = 0; j < sizes.length; j++) {
+          const size = sizes[j];
           const value = String.fromCharCode(97 + ((i + j) % 26)).repeat(size);
           send += cmd('SET', `rb${i}:${j}`, value) + cmd('GET', `rb${i}:${j}`);
           want += `+OK\r\n$${size}\r\n${value}\r\n`;
         }
         // in pieces of random sizes, each its own read on the server, so commands span reads
-        for (let at = 0; at < send.length;) {
-          const n = 1 + Math.floor(next() * 9000);
+        for (let at = 0, k = 0; at < send.length; k++) {
+          const [n, pause] = pieces[k % pieces.length];
           c.write(send.slice(at, at + n));
           at += n;
-          if (next() < 0.3) await new Promise((r) => setImmediate(r));
+          if (pause < 3) await new Promise((r) => setImmediate(r));
         }
         await c.expect(want, 20000);
       }),
