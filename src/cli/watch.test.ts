@@ -147,6 +147,40 @@ describe('gearbox watch', () => {
     await forget();
   });
 
+  it('reloads the scripts importing a helper when it changes, in the folder or outside it', async () => {
+    const top = await mkdtemp(join(tmpdir(), 'gearbox-watch-'));
+    const dir = join(top, 'scripts');
+    await mkdir(dir);
+    await mkdir(join(top, 'shared'));
+    const lib = join(dir, 'lib.ts');
+    const words = join(top, 'shared', 'words.ts');
+    await writeFile(lib, "export const greeting = 'hi';\n");
+    await writeFile(words, "export const whom = 'there';\n");
+    await writeFile(
+      join(dir, 'main.ts'),
+      "import { greeting } from './lib';\nimport { whom } from '../shared/words';\n" +
+        "CommandReader().map(() => `${greeting} ${whom}`).register({ trigger: 'helped' });\n",
+    );
+    const child = watcher([dir]);
+    try {
+      await eventually(() => answer('helped'), 'hi there');
+      await writeFile(lib, "export const greeting = 'hello';\n");
+      await eventually(() => answer('helped'), 'hello there');
+      await writeFile(words, "export const whom = 'world';\n");
+      await eventually(() => answer('helped'), 'hello world');
+      assert.deepEqual(await triggers(), ['helped']);
+      // a helper that goes missing fails the reload and keeps what ran; when it is back, the script loads again
+      await rm(lib);
+      await sleep(500);
+      assert.equal(await answer('helped'), 'hello world');
+      await writeFile(lib, "export const greeting = 'back';\n");
+      await eventually(() => answer('helped'), 'back world');
+    } finally {
+      await stop(child);
+    }
+    await forget();
+  });
+
   it('takes options from a config file (recursive, index prefix, ignore)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gearbox-watch-'));
     await mkdir(join(dir, 'nested'));

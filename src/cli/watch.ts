@@ -1,7 +1,7 @@
 // gearbox watch <dir...>: RedGrease's hot-reloading CLI. Every matching script is loaded at start
-// and again whenever it changes; a deleted script's registrations are removed.
+// and again whenever it, or a file it imports, changes; a deleted script's registrations are removed.
 import { readdir } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { watch } from 'chokidar';
 import picomatch from 'picomatch';
 import { childLogger } from '../log/logger.js';
@@ -72,12 +72,28 @@ export async function watchCommand(dirs: string[], options: WatchOptions): Promi
     });
     return queue;
   };
+  /** Scripts whose last load failed. */
+  const failed = new Set<string>();
   const load = (path: string) =>
-    enqueue('loading', path, async () => log.info(`loaded ${path}: ${describe(await loader.load(path))}`));
+    enqueue('loading', path, async () => {
+      failed.add(path);
+      const outcome = await loader.load(path);
+      failed.delete(path);
+      // helpers outside the watched folders (or below a folder watched without --recursive) are watched too
+      for (const file of loader.files()) if (!covered(file)) watcher?.add(file);
+      log.info(`loaded ${path}: ${describe(outcome)}`);
+    });
   const unload = (path: string) =>
-    enqueue('unloading', path, async () =>
-      log.info(`unloaded ${path}: ${await loader.unload(path)} registration(s) removed`),
-    );
+    enqueue('unloading', path, async () => {
+      failed.delete(path);
+      log.info(`unloaded ${path}: ${await loader.unload(path)} registration(s) removed`);
+    });
+  /** Whether the watcher sees `file` already (under a folder, directly unless --recursive). */
+  const covered = (file: string) =>
+    roots.some((root) => {
+      const below = relative(root, file);
+      return !below.startsWith('..') && (options.recursive === true || !below.includes(sep));
+    });
 
   // The watcher starts before the first load, so a change made while scripts load is not missed.
   const watcher = options.once
@@ -88,9 +104,26 @@ export async function watchCommand(dirs: string[], options: WatchOptions): Promi
         awaitWriteFinish: { stabilityThreshold: 100, pollInterval: 20 },
       });
   if (watcher) {
-    watcher.on('add', (path) => wanted(path) && void load(path));
-    watcher.on('change', (path) => wanted(path) && void load(path));
-    watcher.on('unlink', (path) => wanted(path) && void unload(path));
+    // a helper module changes what every script importing it sends: those are loaded again too, and
+    // a new file may be the import a failed script missed
+    const reload = (path: string, alsoFailed: boolean) => {
+      const scripts = new Set(loader.dependents(path));
+      if (alsoFailed) for (const script of failed) scripts.add(script);
+      scripts.delete(path);
+      for (const script of scripts) void load(script);
+    };
+    watcher.on('add', (path) => {
+      if (wanted(path)) void load(path);
+      reload(path, true);
+    });
+    watcher.on('change', (path) => {
+      if (wanted(path)) void load(path);
+      reload(path, false);
+    });
+    watcher.on('unlink', (path) => {
+      if (wanted(path)) void unload(path);
+      reload(path, false);
+    });
     await new Promise<void>((resolveReady) => watcher.once('ready', () => resolveReady()));
   }
 

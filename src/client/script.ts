@@ -15,6 +15,8 @@ export interface BundledScript {
   readonly requirements: readonly string[];
   /** `file:line:column` in the script's own files of a line and column (1-based) of `source`, if known. */
   readonly origin: (line: number, column: number) => string | undefined;
+  /** Absolute paths of the script's own files bundled into `source` (itself and what it imports, not npm packages). */
+  readonly inputs: readonly string[];
 }
 
 const SCRIPT = /\.(?:[cm]?[jt]s)$/;
@@ -127,10 +129,20 @@ export async function bundleScript(path: string): Promise<BundledScript> {
       format: 'iife',
       target: 'node20',
       logLevel: 'silent',
+      metafile: true,
       plugins: [gearboxPlugin(dirname(file), requirements)],
     });
     const output = (suffix: string) => result.outputFiles.find((f) => f.path.endsWith(suffix))!.text;
-    return { source: output('.js'), requirements: [...requirements], origin: originIn(output('.js.map'), bundle) };
+    // the metafile names inputs relative to the working directory, the runtime's stand-in by its namespace
+    const inputs = Object.keys(result.metafile.inputs)
+      .filter((input) => !input.startsWith('gearbox-runtime:'))
+      .map((input) => resolve(input));
+    return {
+      source: output('.js'),
+      requirements: [...requirements],
+      origin: originIn(output('.js.map'), bundle),
+      inputs,
+    };
   } catch (err) {
     const errors = (err as { errors?: Message[] }).errors;
     if (!errors?.length) throw new GearsScriptError(`script ${path} could not be bundled: ${(err as Error).message}`);

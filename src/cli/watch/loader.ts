@@ -41,6 +41,8 @@ async function requirementsFor(path: string, options: LoaderOptions): Promise<st
 export class ScriptLoader {
   readonly #client: RedisGears;
   readonly #options: LoaderOptions;
+  /** Each loaded script's own files (itself and the helpers it imports), as last bundled. */
+  readonly #inputs = new Map<string, readonly string[]>();
 
   constructor(client: RedisGears, options: LoaderOptions) {
     this.#client = client;
@@ -63,6 +65,7 @@ export class ScriptLoader {
   /** Sends the script at `path` as session `path`, upgrading the session if it is loaded already. */
   async load(path: string): Promise<LoadOutcome> {
     const bundled = await bundleScript(path);
+    this.#inputs.set(path, bundled.inputs);
     const requirements = [...bundled.requirements, ...(await requirementsFor(path, this.#options))];
     const unblocking = this.#options.unblocking?.test(path) ?? false;
     const loaded =
@@ -95,7 +98,20 @@ export class ScriptLoader {
     const registrations = await this.sessionRegistrations(path);
     for (const registration of registrations) await this.gears.unregister(registration);
     await this.#client.hdel(this.indexKey, path);
+    this.#inputs.delete(path);
     return registrations.length;
+  }
+
+  /** The scripts that import `file` (so a change to it changes what they send). */
+  dependents(file: string): string[] {
+    const out: string[] = [];
+    for (const [script, inputs] of this.#inputs) if (script !== file && inputs.includes(file)) out.push(script);
+    return out;
+  }
+
+  /** Every file the loaded scripts are made of. */
+  files(): Set<string> {
+    return new Set([...this.#inputs.values()].flat());
   }
 
   private async sessionRegistrations(path: string) {
