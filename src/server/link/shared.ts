@@ -1,15 +1,19 @@
 // Multiplexing: stateless commands of every client with the same setup (user, database, protocol)
-// share a few links to Redis, so Redis reads many clients' commands in one read and answers them in
-// one write, as twemproxy does. A client always uses the same link of a setup (chosen by its id), so
-// its replies come back in order.
+// a link to Redis, so Redis reads many clients' commands in one read and answers them in one write, as
+// twemproxy does. More open only while that one is stalled; a client switches links only with nothing
+// in flight, so its replies come back in order.
 // imported, not the global: Node defines globalThis.performance as a getter, called on every use
 import { performance } from 'node:perf_hooks';
 import type { RedisTarget } from '../redis-url.js';
 import { RedisLink } from './redis-link.js';
 import { type LinkSetup, setupKey } from './setup.js';
 
-/** Links per setup a client is spread over: more than one lets Redis read several batches per turn. */
-export const LINKS_PER_SETUP = 2;
+/**
+ * Links per setup clients are spread over. One: Redis then reads each turn's commands in one batch;
+ * measured against two (redis-benchmark -c 50, 6 runs each), Redis spent about 1 µs less CPU per
+ * command, with the gears server's own cost unchanged (BENCHMARKS.md, seventh pass).
+ */
+export const LINKS_PER_SETUP = 1;
 /** At most this many per setup: extra ones open only while the usual ones are stalled (see RedisLink.stalled). */
 export const MAX_LINKS_PER_SETUP = 8;
 
