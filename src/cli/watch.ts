@@ -104,6 +104,8 @@ export async function watchCommand(dirs: string[], options: WatchOptions): Promi
         awaitWriteFinish: { stabilityThreshold: 100, pollInterval: 20 },
       });
   if (watcher) {
+    // helpers watched outside the folders are not scripts of their own
+    const watchedScript = (path: string) => wanted(path) && covered(path);
     // a helper module changes what every script importing it sends: those are loaded again too, and
     // a new file may be the import a failed script missed
     const reload = (path: string, alsoFailed: boolean) => {
@@ -113,15 +115,15 @@ export async function watchCommand(dirs: string[], options: WatchOptions): Promi
       for (const script of scripts) void load(script);
     };
     watcher.on('add', (path) => {
-      if (wanted(path)) void load(path);
+      if (watchedScript(path)) void load(path);
       reload(path, true);
     });
     watcher.on('change', (path) => {
-      if (wanted(path)) void load(path);
+      if (watchedScript(path)) void load(path);
       reload(path, false);
     });
     watcher.on('unlink', (path) => {
-      if (wanted(path)) void unload(path);
+      if (watchedScript(path)) void unload(path);
       reload(path, false);
     });
     await new Promise<void>((resolveReady) => watcher.once('ready', () => resolveReady()));
