@@ -181,6 +181,19 @@ describe('gearbox watch', () => {
     await forget();
   });
 
+  it('a folder that does not exist: one line naming it, exit 1, and the watcher does not linger', async () => {
+    const missing = join(tmpdir(), 'gearbox-watch-missing-folder');
+    const run = promisify(execFile);
+    const argv = [CLI, 'watch', missing, '--server', gears.url];
+    const env = { ...process.env, GEARBOX_LOG_LEVEL: 'silent' };
+    // a process that lingered after its error line would be killed by the timeout (code null)
+    const outcome = await run(process.execPath, argv, { env, timeout: 20_000 }).then(
+      () => ({ code: 0, stderr: '' }),
+      (err: { code: number | null; stderr: string }) => ({ code: err.code, stderr: err.stderr }),
+    );
+    assert.deepEqual(outcome, { code: 1, stderr: `gearbox watch: ${missing} is not a directory: check the path\n` });
+  });
+
   it('takes options from a config file (recursive, index prefix, ignore)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'gearbox-watch-'));
     await mkdir(join(dir, 'nested'));

@@ -1,6 +1,6 @@
 // gearbox watch <dir...>: RedGrease's hot-reloading CLI. Every matching script is loaded at start
 // and again whenever it, or a file it imports, changes; a deleted script's registrations are removed.
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { watch } from 'chokidar';
 import picomatch from 'picomatch';
@@ -52,6 +52,9 @@ export async function watchCommand(dirs: string[], options: WatchOptions): Promi
   const isIgnored = ignored.length ? picomatch(ignored, { basename: true }) : () => false;
   const wanted = (path: string) =>
     isScript(path) && !isRequirements(path) && !isIgnored(path) && !path.endsWith('.d.ts');
+  for (const root of roots)
+    if (!(await stat(root).catch(() => null))?.isDirectory())
+      throw new Error(`${root} is not a directory: check the path`);
   const client = await connectClient(options);
   const loader = new ScriptLoader(client, {
     indexPrefix: options.indexPrefix,
@@ -129,16 +132,23 @@ export async function watchCommand(dirs: string[], options: WatchOptions): Promi
     await new Promise<void>((resolveReady) => watcher.once('ready', () => resolveReady()));
   }
 
-  const present = new Set<string>();
-  for (const root of roots)
-    for (const file of await listFiles(root, options.recursive === true)) if (wanted(file)) present.add(file);
-  // scripts the index remembers under these folders that are gone now were deleted while nobody watched
-  for (const path of await loader.indexed()) {
-    const under = roots.some((root) => !relative(root, path).startsWith('..'));
-    if (under && !present.has(path)) void unload(path);
+  try {
+    const present = new Set<string>();
+    for (const root of roots)
+      for (const file of await listFiles(root, options.recursive === true)) if (wanted(file)) present.add(file);
+    // scripts the index remembers under these folders that are gone now were deleted while nobody watched
+    for (const path of await loader.indexed()) {
+      const under = roots.some((root) => !relative(root, path).startsWith('..'));
+      if (under && !present.has(path)) void unload(path);
+    }
+    for (const path of [...present].sort()) void load(path);
+    await queue;
+  } catch (err) {
+    // an open watcher or connection would keep the process running after its error line
+    await watcher?.close();
+    client.disconnect();
+    throw err;
   }
-  for (const path of [...present].sort()) void load(path);
-  await queue;
   if (!watcher) {
     client.disconnect();
     if (failures.length) throw new Error(`${failures.length} script(s) failed: ${failures.join('; ')}`);
