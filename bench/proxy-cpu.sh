@@ -21,13 +21,8 @@ PPORT=$((BASE + 2))
 [ -f "$HERE/dist/src/cli/main.js" ] || { echo "build first: npm run build" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "/usr/bin/time is not installed (apt-get install time)" >&2; exit 1; }
 
-wait_ping() {
-  for _ in $(seq 1 600); do
-    redis-cli -p "$1" ping >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  return 1
-}
+# shellcheck source=bench/support.sh
+. "$HERE/bench/support.sh"
 
 # user + system time of a process so far, in clock ticks
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

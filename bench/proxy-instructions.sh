@@ -21,13 +21,8 @@ PPORT=$((BASE + 2))
 command -v valgrind >/dev/null || { echo "valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
 [ -f "$HERE/dist/src/cli/main.js" ] || { echo "build first: npm run build" >&2; exit 1; }
 
-wait_ping() {
-  for _ in $(seq 1 600); do
-    redis-cli -p "$1" ping >/dev/null 2>&1 && return 0
-    sleep 0.2
-  done
-  return 1
-}
+# shellcheck source=bench/support.sh
+. "$HERE/bench/support.sh"
 
 # measure LABEL COMMAND...: prints the main thread's instructions per command
 measure() {
