@@ -1,4 +1,4 @@
-// Stateless commands of many clients share a few links to Redis; a client that holds state (a
+// Stateless commands of many clients share links to Redis; a client that holds state (a
 // transaction, a blocking command, a database of its own) keeps Redis' semantics for itself only.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';

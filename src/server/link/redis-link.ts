@@ -30,6 +30,12 @@ const CONNECT_TIMEOUT_MS = 5000;
 const SETUP_RETRY_MS = 50;
 /** How long Redis may leave a link's oldest command unanswered before the link counts as stalled. */
 const STALL_MS = 50;
+/**
+ * A reply this large arriving also counts as stalled: the other clients of a shared link would wait for
+ * all of it (a 64 MB value takes about a tenth of a second on loopback), while Redis can answer them
+ * meanwhile on another link.
+ */
+const LARGE_REPLY_BYTES = 1024 * 1024;
 const T_PUSH = 0x3e; // >
 const T_ARRAY = 0x2a; // *
 const T_SIMPLE = 0x2b; // +
@@ -75,6 +81,8 @@ export class RedisLink implements FrameSink {
   private chunk: Buffer = Buffer.alloc(0);
   private start = 0;
   private partial: Buffer[] = [];
+  /** Bytes in `partial`: a large frame on its way (see `stalled`). */
+  private partialBytes = 0;
   /** Receives Redis' raw bytes once the link is a tunnel (SYNC/PSYNC). */
   private tunnelSink: ((bytes: Buffer) => void) | null = null;
   /** Runs once the setup commands are answered (a tunnel starts only then). */
@@ -187,11 +195,12 @@ export class RedisLink implements FrameSink {
   }
 
   /**
-   * Redis has not answered this link for a while (CLIENT PAUSE holding a write, a slow command):
-   * a client with nothing in flight should not queue behind it.
+   * Redis has not answered this link for a while (CLIENT PAUSE holding a write, a slow command), or
+   * it is sending a large reply: a client with nothing in flight should not queue behind it.
    */
   get stalled(): boolean {
-    return this.pending.size > 0 && performance.now() - this.lastProgress > STALL_MS;
+    if (this.pending.size === 0) return false;
+    return this.partialBytes >= LARGE_REPLY_BYTES || performance.now() - this.lastProgress > STALL_MS;
   }
 
   /** Hands the link over to a byte tunnel: from now on Redis' bytes go to `sink` unread. */
@@ -253,6 +262,7 @@ export class RedisLink implements FrameSink {
     if (this.start < chunk.length) {
       this.reads.keep();
       this.partial.push(chunk.subarray(this.start));
+      this.partialBytes += chunk.length - this.start;
     }
   }
 
@@ -278,6 +288,7 @@ export class RedisLink implements FrameSink {
       const pieces = this.partial;
       pieces.push(f);
       this.partial = [];
+      this.partialBytes = 0;
       if (expect === 'reply' && !this.mayBeUnsolicited(type)) {
         // a reply that spanned reads (a large value) is relayed in the pieces it came in, never joined
         const owner = pending.owner as LinkOwner;
