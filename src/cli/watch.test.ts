@@ -151,14 +151,14 @@ describe('gearbox watch', () => {
     const top = await mkdtemp(join(tmpdir(), 'gearbox-watch-'));
     const dir = join(top, 'scripts');
     await mkdir(dir);
-    await mkdir(join(top, 'shared'));
+    await mkdir(join(top, 'common'));
     const lib = join(dir, 'lib.ts');
-    const words = join(top, 'shared', 'words.ts');
+    const words = join(top, 'common', 'words.ts');
     await writeFile(lib, "export const greeting = 'hi';\n");
     await writeFile(words, "export const whom = 'there';\n");
     await writeFile(
       join(dir, 'main.ts'),
-      "import { greeting } from './lib';\nimport { whom } from '../shared/words';\n" +
+      "import { greeting } from './lib';\nimport { whom } from '../common/words';\n" +
         "CommandReader().map(() => `${greeting} ${whom}`).register({ trigger: 'helped' });\n",
     );
     const child = watcher([dir]);
