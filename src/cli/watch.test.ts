@@ -66,16 +66,22 @@ async function forget(): Promise<void> {
   await client.del('__gearbox:watch:scripts');
 }
 
-/** `gearbox watch --once`: its exit status and what it wrote to stderr. */
-async function once(args: string[]): Promise<{ code: number; stderr: string }> {
+/**
+ * `gearbox watch` run until it exits: its exit status and what it wrote to stderr. A process that
+ * lingers is killed after 20 s (status null).
+ */
+async function runToEnd(args: string[]): Promise<{ code: number | null; stderr: string }> {
   const run = promisify(execFile);
-  const argv = [CLI, 'watch', ...args, '--once', '--server', gears.url];
+  const argv = [CLI, 'watch', ...args, '--server', gears.url];
   const env = { ...process.env, GEARBOX_LOG_LEVEL: 'silent' };
-  return run(process.execPath, argv, { env }).then(
+  return run(process.execPath, argv, { env, timeout: 20_000 }).then(
     ({ stderr }) => ({ code: 0, stderr }),
-    (err: { code: number; stderr: string }) => ({ code: err.code, stderr: err.stderr }),
+    (err: { code: number | null; stderr: string }) => ({ code: err.code, stderr: err.stderr }),
   );
 }
+
+/** `gearbox watch --once`. */
+const once = (args: string[]) => runToEnd([...args, '--once']);
 
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
@@ -183,15 +189,11 @@ describe('gearbox watch', () => {
 
   it('a folder that does not exist: one line naming it, exit 1, and the watcher does not linger', async () => {
     const missing = join(tmpdir(), 'gearbox-watch-missing-folder');
-    const run = promisify(execFile);
-    const argv = [CLI, 'watch', missing, '--server', gears.url];
-    const env = { ...process.env, GEARBOX_LOG_LEVEL: 'silent' };
-    // a process that lingered after its error line would be killed by the timeout (code null)
-    const outcome = await run(process.execPath, argv, { env, timeout: 20_000 }).then(
-      () => ({ code: 0, stderr: '' }),
-      (err: { code: number | null; stderr: string }) => ({ code: err.code, stderr: err.stderr }),
-    );
-    assert.deepEqual(outcome, { code: 1, stderr: `gearbox watch: ${missing} is not a directory: check the path\n` });
+    // a process that lingered after its error line would be killed at the timeout (code null)
+    assert.deepEqual(await runToEnd([missing]), {
+      code: 1,
+      stderr: `gearbox watch: ${missing} is not a directory: check the path\n`,
+    });
   });
 
   it('takes options from a config file (recursive, index prefix, ignore)', async () => {

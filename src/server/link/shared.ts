@@ -1,7 +1,7 @@
 // Multiplexing: stateless commands of every client with the same setup (user, database, protocol)
 // share a link to Redis, so Redis reads many clients' commands in one read and answers them in one
-// write, as twemproxy does. More open only while that one is stalled; a client switches links only with nothing
-// in flight, so its replies come back in order.
+// write, as twemproxy does. More open only while that one is stalled; a client switches links only
+// with nothing in flight, so its replies come back in order.
 // imported, not the global: Node defines globalThis.performance as a getter, called on every use
 import { performance } from 'node:perf_hooks';
 import type { RedisTarget } from '../redis-url.js';
